@@ -1,0 +1,102 @@
+/**
+ * The decision, as a pure function: (method map, request facts, config) →
+ * what to do. No I/O, no Request bodies: unit-tested without HTTP.
+ */
+
+import { canonicalPath } from './canonical.ts';
+import type { Config } from './config.ts';
+import { HOP_HEADER } from './loop.ts';
+import type { MethodMap } from './method-map.ts';
+import { allowedMethods, allows, type Declared, declares, isMethodToken } from './methods.ts';
+import { methodOverrides } from './override.ts';
+
+export interface RequestFacts {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Headers;
+}
+
+export type Decision =
+  /** Allowed (or unmatched and forwarded): run the router's handlers, forward if none answers. */
+  | {
+      readonly action: 'pass';
+      readonly path: string;
+      /** The method the router's handlers see (GET for a HEAD only GET declares). */
+      readonly handlerMethod: string;
+      /** The path matched no route (forwarded by the unmatched policy). */
+      readonly unmatched: boolean;
+      readonly allow: readonly string[] | null;
+    }
+  /** OPTIONS that no route declares: 204 + Allow at the edge. */
+  | { readonly action: 'options'; readonly path: string; readonly allow: readonly string[] }
+  /** CORS preflight on a declared path: answered at the edge, never forwarded. */
+  | {
+      readonly action: 'preflight';
+      readonly path: string;
+      readonly allow: readonly string[];
+      readonly requestedMethod: string;
+    }
+  | {
+      readonly action: 'refuse';
+      readonly status: 400 | 404 | 405 | 508;
+      readonly detail: string;
+      readonly path: string;
+      /** Set on a 405: Allow(U). */
+      readonly allow?: readonly string[];
+    };
+
+export function decide(map: MethodMap, request: RequestFacts, config: Config): Decision {
+  const rawPath = request.url.pathname;
+  if (request.headers.has(HOP_HEADER)) {
+    return refuse(
+      508,
+      rawPath,
+      'this request was already forwarded by method-guard: the origin points back at the guard (set ORIGIN)',
+    );
+  }
+  const canonical = canonicalPath(rawPath, config);
+  if (!canonical.ok) return refuse(400, rawPath, `ambiguous path refused: ${canonical.reason}`);
+  const { path, key } = canonical;
+
+  // With STRIP_METHOD_OVERRIDE the origin never sees overrides, so they cannot smuggle anything.
+  const overrides = config.stripMethodOverride ? [] : methodOverrides(request.headers, request.url.search);
+  for (const o of overrides) {
+    if (!isMethodToken(o.value))
+      return refuse(400, path, `${o.source} is not a method name: ${JSON.stringify(o.value)}`);
+  }
+
+  const declared = map.lookup(key);
+  const { method } = request;
+  if (declared === null) {
+    if (config.unmatched === '404') return refuse(404, path, `no route matches ${path}`);
+    return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null };
+  }
+
+  const allow = allowedMethods(declared);
+  if (config.cors && method === 'OPTIONS' && request.headers.has('origin')) {
+    const requestedMethod = request.headers.get('access-control-request-method');
+    if (requestedMethod !== null) return { action: 'preflight', path, allow, requestedMethod };
+  }
+  if (!allows(declared, method)) return refuse405(path, allow, `${method} is not allowed on ${path}`);
+  for (const o of overrides) {
+    const overridden = o.value.toUpperCase();
+    if (!allows(declared, overridden)) {
+      return refuse405(path, allow, `${o.source}: ${overridden} is not allowed on ${path}`);
+    }
+  }
+  if (method === 'OPTIONS' && !declares(declared, 'OPTIONS')) return { action: 'options', path, allow };
+  return { action: 'pass', path, handlerMethod: handlerMethod(declared, method), unmatched: false, allow };
+}
+
+/** RFC 9110 §9.3.2: HEAD is GET without the body, so a GET handler answers it. */
+function handlerMethod(declared: Declared, method: string): string {
+  return method === 'HEAD' && !declares(declared, 'HEAD') ? 'GET' : method;
+}
+
+function refuse(status: 400 | 404 | 508, path: string, detail: string): Decision {
+  return { action: 'refuse', status, path, detail };
+}
+
+function refuse405(path: string, allow: readonly string[], detail: string): Decision {
+  return { action: 'refuse', status: 405, path, detail, allow };
+}

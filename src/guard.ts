@@ -1,0 +1,158 @@
+/**
+ * Wires the pieces for one router: config (parsed once per env), the method map
+ * (compiled once per router and options), the decision, then an edge answer or
+ * the forward. Data flows one way: request → canonical path → decision → answer.
+ */
+import type { RouterType } from 'itty-router';
+import { type Config, ConfigError, parseConfig } from './config.ts';
+import { applyCors, preflightResponse } from './cors.ts';
+import { type Decision, decide } from './decide.ts';
+import { type DecisionLog, logDecision } from './log.ts';
+import { compileMethodMap, type MethodMap } from './method-map.ts';
+import { allowHeader } from './methods.ts';
+import { forward, OriginUnreachable } from './origin.ts';
+import { optionsResponse, problemResponse, withoutBody } from './responses.ts';
+
+export type SiteRouter = Pick<RouterType, 'routes' | 'fetch'>;
+
+export interface Guard {
+  fetch(request: Request, env?: unknown, ctx?: unknown): Promise<Response>;
+}
+
+export function createGuard(router: SiteRouter): Guard {
+  const configs = new WeakMap<object, Config | ConfigError>();
+  const maps = new Map<string, MethodMap>();
+
+  function configFor(env: unknown): Config | ConfigError {
+    const key = (env ?? {}) as object;
+    let config = configs.get(key);
+    if (config === undefined) {
+      try {
+        config = parseConfig(key);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        config = error;
+      }
+      configs.set(key, config);
+    }
+    return config;
+  }
+
+  function mapFor(config: Config): MethodMap {
+    const key = `${config.strictTrailingSlash}:${config.caseInsensitive}`;
+    let map = maps.get(key);
+    if (!map) {
+      map = compileMethodMap(router.routes, config);
+      maps.set(key, map);
+    }
+    return map;
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      const config = configFor(env);
+      const accept = request.headers.get('accept');
+      if (config instanceof ConfigError) {
+        console.error(config.message);
+        return problemResponse({ status: 500, detail: config.message }, accept);
+      }
+      const url = new URL(request.url);
+      const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
+      const response = await respond(router, request, url, decision, config, env, ctx);
+      if (config.cors && decision.action !== 'preflight') {
+        const headers = new Headers(response.headers);
+        applyCors(config.cors, request.headers.get('origin'), headers);
+        return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+      }
+      return response;
+    },
+  };
+}
+
+async function respond(
+  router: SiteRouter,
+  request: Request,
+  url: URL,
+  decision: Decision,
+  config: Config,
+  env: unknown,
+  ctx: unknown,
+): Promise<Response> {
+  const accept = request.headers.get('accept');
+  const log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) =>
+    logDecision(config.logLevel, {
+      ...entry,
+      method: request.method,
+      path: decision.path,
+      ray: request.headers.get('cf-ray'),
+    });
+
+  switch (decision.action) {
+    case 'refuse': {
+      const allow = decision.allow ? allowHeader(decision.allow) : undefined;
+      log({
+        level: decision.status === 508 ? 'warn' : 'info',
+        decision: 'refuse',
+        status: decision.status,
+        allow,
+        detail: decision.detail,
+      });
+      return problemResponse(decision, accept);
+    }
+    case 'options':
+      return optionsResponse(decision.allow);
+    case 'preflight': {
+      const { response, refused } = preflightResponse(
+        config.cors as NonNullable<Config['cors']>,
+        request.headers,
+        decision.allow,
+        decision.requestedMethod,
+      );
+      if (refused)
+        log({
+          level: 'info',
+          decision: 'cors-refused',
+          status: 204,
+          allow: allowHeader(decision.allow),
+          detail: refused,
+        });
+      return response;
+    }
+    case 'pass': {
+      const target = new URL(url);
+      target.pathname = decision.path;
+      // HEAD that only GET declares: the GET handler answers, the body is dropped.
+      const edgeRequest =
+        decision.handlerMethod === request.method
+          ? new Request(target, request)
+          : new Request(target, { method: decision.handlerMethod, headers: request.headers });
+      let answer: unknown;
+      try {
+        answer = await router.fetch(edgeRequest, env, ctx);
+      } catch (error) {
+        const detail = `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`;
+        log({ level: 'error', decision: 'handler-error', status: 500, detail });
+        return problemResponse({ status: 500, detail }, accept);
+      }
+      if (answer instanceof Response) return request.method === 'HEAD' ? withoutBody(answer) : answer;
+      if (answer !== undefined && answer !== null) {
+        const detail = `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`;
+        log({ level: 'error', decision: 'handler-error', status: 500, detail });
+        return problemResponse({ status: 500, detail }, accept);
+      }
+      try {
+        const forwarded = await forward(
+          decision.handlerMethod === request.method ? edgeRequest : request,
+          decision.path,
+          config,
+        );
+        log({ level: 'debug', decision: 'forward', status: forwarded.status });
+        return forwarded;
+      } catch (error) {
+        if (!(error instanceof OriginUnreachable)) throw error;
+        log({ level: 'warn', decision: 'origin-unreachable', status: 502, detail: error.message });
+        return problemResponse({ status: 502, detail: error.message }, accept);
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * One JSON line per edge decision that is not a plain forward, so `wrangler tail`
+ * and Workers Logs show why a request was refused. Plain forwards log only at
+ * `debug` (a line per request costs money at scale).
+ */
+import type { LogLevel } from './config.ts';
+
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
+
+export interface DecisionLog {
+  readonly level: Exclude<LogLevel, 'off'>;
+  readonly decision: string;
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly allow?: string;
+  readonly detail?: string;
+  readonly ray?: string | null;
+}
+
+export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
+  if (RANK[entry.level] < RANK[threshold]) return;
+  const line = JSON.stringify({ source: 'method-guard', ...entry });
+  if (entry.level === 'error') console.error(line);
+  else if (entry.level === 'warn') console.warn(line);
+  else console.log(line);
+}

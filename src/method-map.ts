@@ -1,0 +1,56 @@
+/**
+ * The method map: which methods the site's router declares for a path.
+ *
+ * Derived from `router.routes` (itty's own `[METHOD, RegExp, handlers, path]`
+ * entries), so the router stays the single source of truth. Each lookup asks
+ * every route, not only the first match: Allow(U) is the union over all of them.
+ */
+import type { RouteEntry } from 'itty-router';
+import type { Declared } from './methods.ts';
+
+export interface MethodMapOptions {
+  readonly strictTrailingSlash: boolean;
+  readonly caseInsensitive: boolean;
+}
+
+export interface MethodMap {
+  /** The routes' declaration for a canonical match key, or null if no route matches it. */
+  lookup(key: string): Declared | null;
+}
+
+/** itty ends every pattern with `/*$`, which accepts any trailing slashes. */
+const ITTY_TAIL = '/*$';
+
+function routeRegExp(match: RegExp, options: MethodMapOptions): RegExp {
+  let source = match.source;
+  if (options.strictTrailingSlash && source.endsWith(ITTY_TAIL)) {
+    const body = source.slice(0, -ITTY_TAIL.length);
+    source = body === '^' ? '^/?$' : `${body}$`; // the root route still matches "/"
+  }
+  return new RegExp(source, options.caseInsensitive ? 'i' : '');
+}
+
+/** Reference implementation: the same linear regex scan itty dispatches with. */
+export function scanMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
+  const compiled = routes.map(([method, match]) => ({
+    method: String(method).toUpperCase(),
+    regexp: routeRegExp(match, options),
+  }));
+  return {
+    lookup(key) {
+      const methods = new Set<string>();
+      let all = false;
+      let matched = false;
+      for (const route of compiled) {
+        if (!route.regexp.test(key)) continue;
+        matched = true;
+        if (route.method === 'ALL') all = true;
+        else methods.add(route.method);
+      }
+      return matched ? { methods, all } : null;
+    },
+  };
+}
+
+/** The map the guard uses. */
+export const compileMethodMap = scanMethodMap;

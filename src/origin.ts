@@ -1,0 +1,40 @@
+/**
+ * Forwarding an allowed request to the origin: same method, headers and body,
+ * streamed both ways, redirects passed through, the canonical path on the wire.
+ */
+import type { Config } from './config.ts';
+import { HOP_HEADER } from './loop.ts';
+import { OVERRIDE_HEADERS, searchWithoutOverride } from './override.ts';
+
+/** Where the request goes: ORIGIN (or the request's own URL) + canonical path + query. */
+export function targetUrl(requestUrl: URL, canonicalPath: string, config: Config): URL {
+  const target = new URL(config.origin ?? requestUrl);
+  target.pathname = canonicalPath;
+  target.search = config.stripMethodOverride ? searchWithoutOverride(requestUrl.search) : requestUrl.search;
+  return target;
+}
+
+/** The origin did not answer at all (refused, reset, DNS): the guard answers 502. */
+export class OriginUnreachable extends Error {
+  constructor(
+    readonly origin: string,
+    reason: string,
+  ) {
+    super(`the origin ${origin} could not be reached (${reason})`);
+    this.name = 'OriginUnreachable';
+  }
+}
+
+export async function forward(request: Request, canonicalPath: string, config: Config): Promise<Response> {
+  const target = targetUrl(new URL(request.url), canonicalPath, config);
+  const headers = new Headers(request.headers);
+  headers.set(HOP_HEADER, '1');
+  if (config.stripMethodOverride) for (const name of Object.keys(OVERRIDE_HEADERS)) headers.delete(name);
+  try {
+    // Passing the body stream (never awaiting it) keeps uploads streaming; redirect
+    // 'manual' hands 3xx to the client as the origin sent them.
+    return await fetch(target, { method: request.method, headers, body: request.body, redirect: 'manual' });
+  } catch (error) {
+    throw new OriginUnreachable(target.origin, error instanceof Error ? error.message : String(error));
+  }
+}

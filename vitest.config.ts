@@ -1,0 +1,36 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      // Pure functions: the decision, canonical paths, config, Allow.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // The Worker inside workerd (wrangler.toml), with a real node origin beside it.
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            // nodejs_compat only for vitest's own runner modules, not the deployed Worker.
+            miniflare: { compatibilityFlags: ['nodejs_compat'], bindings: { ORIGIN: inject('originUrl') } },
+          })),
+        ],
+        test: {
+          name: 'workerd',
+          include: ['test/workerd/**/*.test.ts'],
+          globalSetup: ['test/workerd/origin-setup.ts'],
+        },
+      },
+      // wrangler's test harness + real node origins: streaming, faults, big bodies.
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
