@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       // Pure functions: the decision, canonical paths, config, Allow.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'examples/**/*.test.ts'], environment: 'node' } },
       // The Worker inside workerd (wrangler.toml), with a real node origin beside it.
       {
         plugins: [
@@ -26,6 +26,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      // Headless Chromium (Debian's package) against the guard: CORS as a browser enforces it.
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
