@@ -21,11 +21,12 @@ export default defineConfig({
           globalSetup: ['test/workerd/origin-setup.ts'],
         },
       },
-      // wrangler's test harness + real node origins: streaming, faults, big bodies.
+      // The bundled Worker in workerd (Miniflare) + real node origins: streaming, faults, big bodies.
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/build.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -36,6 +37,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/build.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

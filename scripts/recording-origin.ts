@@ -2,7 +2,8 @@
  * A real node `http` origin that records every request it receives: the demo
  * origin behind `npm start`, and the origin the integration tests count hits on.
  * It answers with a JSON echo of what reached it, and has a few special paths
- * for tests: /download/<bytes> streams that many bytes, /redirect answers 302.
+ * for tests: /download/<bytes> streams that many bytes, /redirect answers 302,
+ * /drip sends a first line, then the last one 1.5 s later (proves streaming).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,8 @@ export interface RecordingOrigin {
   readonly requests: RecordedRequest[];
   /** Requests that have started arriving (headers seen), even if the body is still coming. */
   started: number;
+  /** Body bytes received so far, across all requests, counted as they arrive. */
+  bytesArrived: number;
   close(): Promise<void>;
 }
 
@@ -38,20 +41,38 @@ function streamBytes(res: import('node:http').ServerResponse, total: number): vo
   pump();
 }
 
-export async function startRecordingOrigin(port = 0, host = '127.0.0.1'): Promise<RecordingOrigin> {
+export interface OriginOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Called once a request's body has fully arrived (the demo prints it). */
+  readonly onRequest?: (request: RecordedRequest) => void;
+}
+
+export async function startRecordingOrigin({
+  port = 0,
+  host = '127.0.0.1',
+  onRequest,
+}: OriginOptions = {}): Promise<RecordingOrigin> {
   const requests: RecordedRequest[] = [];
-  const origin = { requests, started: 0 } as unknown as RecordingOrigin & { server: Server };
+  const origin = { requests, started: 0, bytesArrived: 0 } as unknown as RecordingOrigin & { server: Server };
   const server = createServer((req, res) => {
     origin.started++;
     let bodyBytes = 0;
     req.on('data', (chunk: Buffer) => {
       bodyBytes += chunk.length;
+      origin.bytesArrived += chunk.length;
     });
     req.on('end', () => {
       const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes };
       requests.push(record);
+      onRequest?.(record);
       const download = /^\/download\/(\d+)$/.exec(record.url);
       if (download) return streamBytes(res, Number(download[1]));
+      if (record.url === '/drip') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('first\n');
+        return void setTimeout(() => res.end('last\n'), 1500);
+      }
       if (record.url === '/redirect') {
         res.writeHead(302, { location: '/hello' });
         return void res.end();

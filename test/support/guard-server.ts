@@ -1,32 +1,63 @@
 /**
- * The real Worker (wrangler.toml, src/) running in workerd through wrangler's
- * test harness, in front of a real recording node origin.
+ * The real Worker bundle (built by test/support/build.ts from a wrangler config)
+ * running in workerd through Miniflare, on a real local HTTP listener, in front
+ * of a real recording node origin.
+ *
+ * Miniflare directly rather than wrangler's createTestHarness: the harness sends
+ * the Worker's outbound fetches through node, which follows redirects the Worker
+ * asked to pass through ('manual'); Miniflare, like `wrangler dev`, does not.
  */
-import { createTestHarness } from 'wrangler';
+import { resolve } from 'node:path';
+import { Miniflare } from 'miniflare';
 import { type RecordingOrigin, startRecordingOrigin } from '../../scripts/recording-origin.ts';
 
+/** The shipped Worker (src/routes.ts) or the test rule set (test/fixtures/routes.ts). */
+export const CONFIGS = { site: './wrangler.toml', fixture: './test/fixtures/wrangler.toml' } as const;
+
+export const buildDir = (name: string) => resolve('.wrangler/test-build', name);
+
+/** Must match wrangler.toml; Miniflare 4 accepts dates up to 2026-08-06. */
+const COMPATIBILITY_DATE = '2026-08-01';
+
 export interface GuardServer {
-  /** The guard's own URL (a real local HTTP listener). */
+  /** The guard's own URL (a real local HTTP listener), without a trailing slash. */
   readonly url: string;
   readonly origin: RecordingOrigin;
-  /** Requests through the harness dispatcher. */
-  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Lines the Worker wrote to stdout/stderr (console.log / console.error). */
+  readonly logs: string[];
   close(): Promise<void>;
 }
 
-/** `vars` override wrangler.toml's [vars]; ORIGIN defaults to the recording origin. */
-export async function startGuard(vars: Record<string, string> = {}): Promise<GuardServer> {
+/** `vars` override the defaults (ORIGIN: the recording origin). */
+export async function startGuard(
+  vars: Record<string, string> = {},
+  config: keyof typeof CONFIGS = 'site',
+): Promise<GuardServer> {
   const origin = await startRecordingOrigin();
-  const harness = createTestHarness({
-    workers: [{ configPath: './wrangler.toml', vars: { ORIGIN: origin.url, ...vars } }],
+  const logs: string[] = [];
+  const collect = (stream: NodeJS.ReadableStream) =>
+    stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString().split('\n').filter(Boolean)));
+  const dir = buildDir(config);
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: resolve(dir, config === 'site' ? 'index.js' : 'worker.js'),
+    modulesRoot: dir,
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: { ORIGIN: origin.url, UNMATCHED: 'forward', ...vars },
+    host: '127.0.0.1',
+    port: 0,
+    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+      collect(stdout);
+      collect(stderr);
+    },
   });
-  const { url } = await harness.listen();
+  const url = await mf.ready;
   return {
     url: url.href.replace(/\/$/, ''),
     origin,
-    fetch: (path, init) => harness.fetch(path, init as never) as unknown as Promise<Response>,
+    logs,
     async close() {
-      await harness.close();
+      await mf.dispose();
       await origin.close();
     },
   };

@@ -1,0 +1,108 @@
+import { Router } from 'itty-router';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.ts';
+import { type Decision, decide } from '../../src/decide.ts';
+import { compileMethodMap } from '../../src/method-map.ts';
+
+const router = Router()
+  .get('/hello')
+  .get('/api/items')
+  .post('/api/items')
+  .get('/api/items/:id')
+  .put('/api/items/:id')
+  .delete('/api/items/:id')
+  .patch('/api/items/:id/*')
+  .get('/files/*')
+  .put('/files/uploads/*')
+  .all('/anything/*')
+  .propfind('/dav/:name')
+  .trace('/debug')
+  .options('/custom-options')
+  .get('/docs/:page?');
+
+function decision(method: string, path: string, env: Record<string, string> = {}, headers: HeadersInit = {}): Decision {
+  const config = parseConfig({ ORIGIN: 'http://127.0.0.1:9000', ...env });
+  const url = new URL(path, 'http://guard.test');
+  return decide(compileMethodMap(router.routes, config), { method, url, headers: new Headers(headers) }, config);
+}
+
+const allowOf = (d: Decision) => ('allow' in d ? d.allow?.join(', ') : undefined);
+
+describe('decide: the seed example', () => {
+  it('passes GET /hello', () => {
+    expect(decision('GET', '/hello')).toMatchObject({ action: 'pass', path: '/hello', unmatched: false });
+  });
+
+  it('refuses POST /hello with 405 and Allow: GET, HEAD, OPTIONS', () => {
+    const d = decision('POST', '/hello');
+    expect(d).toMatchObject({ action: 'refuse', status: 405 });
+    expect(allowOf(d)).toBe('GET, HEAD, OPTIONS');
+  });
+});
+
+describe('decide: Allow is the union over every matching route', () => {
+  it('unions GET and POST declared on separate routes', () => {
+    expect(allowOf(decision('DELETE', '/api/items'))).toBe('GET, HEAD, POST, OPTIONS');
+  });
+
+  it('unions a param route with a wildcard route that also matches', () => {
+    expect(allowOf(decision('POST', '/api/items/7/notes'))).toBe('PATCH, OPTIONS');
+    expect(allowOf(decision('POST', '/api/items/7'))).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS');
+  });
+
+  it('unions nested wildcards', () => {
+    expect(allowOf(decision('DELETE', '/files/uploads/a.png'))).toBe('GET, HEAD, PUT, OPTIONS');
+    expect(allowOf(decision('DELETE', '/files/readme.txt'))).toBe('GET, HEAD, OPTIONS');
+  });
+
+  it('lists custom methods after the canonical ones, A to Z', () => {
+    expect(allowOf(decision('GET', '/dav/x'))).toBe('OPTIONS, PROPFIND');
+  });
+
+  it('treats an optional param as matching with and without it', () => {
+    expect(decision('GET', '/docs')).toMatchObject({ action: 'pass' });
+    expect(decision('GET', '/docs/intro')).toMatchObject({ action: 'pass' });
+    expect(decision('POST', '/docs/intro')).toMatchObject({ status: 405 });
+  });
+});
+
+describe('decide: HEAD, OPTIONS, TRACE', () => {
+  it('lets HEAD through where GET is declared, answered by the GET handler', () => {
+    expect(decision('HEAD', '/hello')).toMatchObject({ action: 'pass', handlerMethod: 'GET' });
+  });
+
+  it('answers OPTIONS at the edge where no route declares it', () => {
+    expect(decision('OPTIONS', '/hello')).toMatchObject({ action: 'options', allow: ['GET', 'HEAD', 'OPTIONS'] });
+  });
+
+  it('passes OPTIONS to the router where a route declares it', () => {
+    expect(decision('OPTIONS', '/custom-options')).toMatchObject({ action: 'pass', handlerMethod: 'OPTIONS' });
+  });
+
+  it('lets an all route allow every method except TRACE', () => {
+    for (const method of ['GET', 'POST', 'DELETE', 'PROPFIND', 'QUERY']) {
+      expect(decision(method, '/anything/x')).toMatchObject({ action: 'pass' });
+    }
+    expect(decision('TRACE', '/anything/x')).toMatchObject({ action: 'refuse', status: 405 });
+  });
+
+  it('allows TRACE only where router.trace declares it', () => {
+    expect(decision('TRACE', '/debug')).toMatchObject({ action: 'pass' });
+  });
+});
+
+describe('decide: unmatched paths', () => {
+  it('forwards a path no route matches by default', () => {
+    expect(decision('DELETE', '/elsewhere')).toMatchObject({ action: 'pass', unmatched: true, allow: null });
+  });
+
+  it('answers 404 for a path no route matches when UNMATCHED=404', () => {
+    expect(decision('GET', '/elsewhere', { UNMATCHED: '404' })).toMatchObject({ action: 'refuse', status: 404 });
+  });
+});
+
+describe('decide: loops', () => {
+  it('answers 508 to a request that carries the hop header', () => {
+    expect(decision('GET', '/hello', {}, { 'x-method-guard-hop': '1' })).toMatchObject({ status: 508 });
+  });
+});
