@@ -12,7 +12,14 @@ import { Miniflare } from 'miniflare';
 import { type RecordingOrigin, startRecordingOrigin } from '../../scripts/recording-origin.ts';
 
 /** The shipped Worker (src/routes.ts) or the test rule set (test/fixtures/routes.ts). */
-export const CONFIGS = { site: './wrangler.toml', fixture: './test/fixtures/wrangler.toml' } as const;
+export const CONFIGS = {
+  site: './wrangler.toml',
+  fixture: './test/fixtures/wrangler.toml',
+  dynamic: './test/fixtures/wrangler.dynamic.toml',
+} as const;
+
+/** The bundle wrangler writes for each config (named after its `main`). */
+const ENTRY = { site: 'index.js', fixture: 'worker.js', dynamic: 'dynamic-worker.js' } as const;
 
 export const buildDir = (name: string) => resolve('.wrangler/test-build', name);
 
@@ -40,7 +47,7 @@ export async function startGuard(
   const dir = buildDir(config);
   const mf = new Miniflare({
     modules: true,
-    scriptPath: resolve(dir, config === 'site' ? 'index.js' : 'worker.js'),
+    scriptPath: resolve(dir, ENTRY[config]),
     modulesRoot: dir,
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ORIGIN: origin.url, UNMATCHED: 'forward', ...vars },
