@@ -3,7 +3,8 @@
  * origin behind `npm start`, and the origin the integration tests count hits on.
  * It answers with a JSON echo of what reached it, and has a few special paths
  * for tests: /download/<bytes> streams that many bytes, /redirect answers 302,
- * /drip sends a first line, then the last one 1.5 s later (proves streaming).
+ * /drip sends a first line, then the last one 1.5 s later (proves streaming),
+ * /cors-star answers with the origin's own `Access-Control-Allow-Origin: *`.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +73,10 @@ export async function startRecordingOrigin({
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.write('first\n');
         return void setTimeout(() => res.end('last\n'), 1500);
+      }
+      if (record.url === '/cors-star') {
+        res.writeHead(200, { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true' });
+        return void res.end('open to all\n');
       }
       if (record.url === '/redirect') {
         res.writeHead(302, { location: '/hello' });

@@ -11,7 +11,7 @@ import { type DecisionLog, logDecision } from './log.ts';
 import { compileMethodMap, type MethodMap } from './method-map.ts';
 import { allowHeader } from './methods.ts';
 import { forward, OriginUnreachable } from './origin.ts';
-import { optionsResponse, problemResponse, withoutBody } from './responses.ts';
+import { optionsResponse, problemResponse, statusInit, withoutBody } from './responses.ts';
 
 export type SiteRouter = Pick<RouterType, 'routes' | 'fetch'>;
 
@@ -62,7 +62,7 @@ export function createGuard(router: SiteRouter): Guard {
       if (config.cors && decision.action !== 'preflight') {
         const headers = new Headers(response.headers);
         applyCors(config.cors, request.headers.get('origin'), headers);
-        return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+        return new Response(response.body, statusInit(response, headers));
       }
       return response;
     },

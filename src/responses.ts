@@ -1,6 +1,6 @@
 /**
- * The guard's own answers: 204 for OPTIONS, and errors as text/plain or, when the
- * client prefers JSON, RFC 9457 problem details.
+ * The guard's own answers: OPTIONS, and errors as text/plain or, when the client
+ * prefers JSON, RFC 9457 problem details.
  */
 import { allowHeader } from './methods.ts';
 
@@ -20,25 +20,60 @@ export interface Problem {
   readonly allow?: readonly string[];
 }
 
-/** Highest q the Accept header gives a media range for which `matches` holds. */
-function quality(accept: string, matches: (type: string, subtype: string) => boolean): number {
-  let best = 0;
+interface MediaRange {
+  readonly type: string;
+  readonly subtype: string;
+  readonly q: number;
+}
+
+function mediaRanges(accept: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
   for (const range of accept.split(',')) {
     const [mediaRange = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
     const [type = '', subtype = ''] = mediaRange.split('/');
     const qParam = params.find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (Number.isFinite(q) && matches(type, subtype)) best = Math.max(best, q);
+    if (type && subtype && Number.isFinite(q) && q >= 0 && q <= 1) ranges.push({ type, subtype, q });
   }
-  return best;
+  return ranges;
 }
 
-/** JSON only when asked for by name: a bare wildcard (curl's default) keeps text. */
+interface Preference {
+  readonly q: number;
+  /** Named as `type/subtype`, not reached through a wildcard. */
+  readonly named: boolean;
+}
+
+/** How closely a range names a media type: 3 exactly, 2 as `type/*`, 1 as the any-type wildcard, 0 not at all. */
+function specificity(range: MediaRange, type: string, subtype: string): number {
+  if (range.type === '*' && range.subtype === '*') return 1;
+  if (range.type !== type) return 0;
+  if (range.subtype === subtype) return 3;
+  return range.subtype === '*' ? 2 : 0;
+}
+
+/** RFC 9110 §12.5.1: the most specific range that matches a media type sets its q. */
+function preference(ranges: readonly MediaRange[], type: string, subtype: string): Preference {
+  let best = { specificity: 0, q: 0 };
+  for (const range of ranges) {
+    const s = specificity(range, type, subtype);
+    if (s > best.specificity || (s > 0 && s === best.specificity && range.q > best.q))
+      best = { specificity: s, q: range.q };
+  }
+  return { q: best.q, named: best.specificity === 3 };
+}
+
+/**
+ * JSON when Accept names application/json or application/problem+json and ranks it
+ * at least as high as text/plain: a bare wildcard (the default of curl and of
+ * fetch) keeps text; axios's "JSON, text or anything" gets JSON.
+ */
 export function prefersJson(accept: string | null): boolean {
   if (!accept) return false;
-  const json = quality(accept, (t, s) => t === 'application' && (s === 'json' || s.endsWith('+json')));
-  const text = quality(accept, (t, s) => (t === 'text' && (s === 'plain' || s === '*')) || (t === '*' && s === '*'));
-  return json > 0 && json >= text;
+  const ranges = mediaRanges(accept);
+  const json = [preference(ranges, 'application', 'problem+json'), preference(ranges, 'application', 'json')];
+  const text = preference(ranges, 'text', 'plain');
+  return json.some((p) => p.named && p.q > 0 && p.q >= text.q);
 }
 
 export function problemResponse(problem: Problem, accept: string | null): Response {
@@ -65,11 +100,26 @@ export function problemResponse(problem: Problem, accept: string | null): Respon
   return new Response(body, { status: problem.status, headers });
 }
 
-/** 204 to an OPTIONS no route declares (RFC 9110 §9.3.7). */
+/**
+ * Every OPTIONS the guard answers, CORS preflights included: 204 with Allow
+ * (RFC 9110 §9.3.7). No `Content-Length: 0`: RFC 9110 §8.6 forbids Content-Length
+ * on a 204, and workerd drops it from one on the wire anyway.
+ */
 export function optionsResponse(allow: readonly string[], extra?: HeadersInit): Response {
   const headers = new Headers(extra);
   headers.set('allow', allowHeader(allow));
   return new Response(null, { status: 204, headers });
+}
+
+/**
+ * Status for a copy of `response`. workerd 2026-11 reports "" for a Response built
+ * without statusText and sends an explicit "" as an empty reason phrase
+ * ("HTTP/1.1 200 "): pass it on only if set.
+ */
+export function statusInit(response: Response, headers: Headers): ResponseInit {
+  return response.statusText
+    ? { status: response.status, statusText: response.statusText, headers }
+    : { status: response.status, headers };
 }
 
 /** HEAD answered from a GET handler: same status and headers, no body (RFC 9110 §9.3.2). */
@@ -80,5 +130,5 @@ export async function withoutBody(response: Response): Promise<Response> {
   } else {
     await response.body?.cancel();
   }
-  return new Response(null, { status: response.status, statusText: response.statusText, headers });
+  return new Response(null, statusInit(response, headers));
 }

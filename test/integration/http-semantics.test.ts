@@ -1,0 +1,146 @@
+/**
+ * The guard's own answers on the wire (workerd, real recording origin): problem
+ * details for every edge error, HEAD, OPTIONS, and what workerd never delivers.
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GuardServer, startGuard } from '../support/guard-server.ts';
+import { type RawRequest, send } from '../support/http.ts';
+
+/** Writes `head` verbatim (request-target forms fetch and node:http cannot send) and reads until close. */
+function exchange(base: string, head: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(head));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    socket.on('error', reject);
+  });
+}
+
+let guard: GuardServer;
+let guard404: GuardServer;
+let guard502: GuardServer;
+beforeAll(async () => {
+  [guard, guard404, guard502] = await Promise.all([
+    startGuard({}, 'fixture'),
+    startGuard({ UNMATCHED: '404' }, 'fixture'),
+    // Port 9 (discard): nothing listens there, so the origin is unreachable.
+    startGuard({ ORIGIN: 'http://127.0.0.1:9' }, 'fixture'),
+  ]);
+});
+afterAll(() => Promise.all([guard?.close(), guard404?.close(), guard502?.close()]));
+
+interface EdgeError {
+  readonly status: number;
+  readonly title: string;
+  readonly server: () => GuardServer;
+  readonly target: string;
+  readonly request: RawRequest;
+}
+
+const EDGE_ERRORS: EdgeError[] = [
+  { status: 400, title: 'Bad Request', server: () => guard, target: '/hello;jsessionid=1', request: {} },
+  { status: 404, title: 'Not Found', server: () => guard404, target: '/nowhere', request: {} },
+  { status: 405, title: 'Method Not Allowed', server: () => guard, target: '/hello', request: { method: 'POST' } },
+  { status: 502, title: 'Bad Gateway', server: () => guard502, target: '/hello', request: {} },
+  {
+    status: 508,
+    title: 'Loop Detected',
+    server: () => guard,
+    target: '/hello',
+    request: { headers: { 'x-method-guard-hop': '1' } },
+  },
+];
+
+describe('edge errors as problem details', () => {
+  for (const { status, title, server, target, request } of EDGE_ERRORS) {
+    it(`answers ${status} as application/problem+json with type, title, status and detail when Accept prefers JSON`, async () => {
+      const headers = { ...request.headers, accept: 'application/json' };
+      const response = await send(server().url, target, { ...request, headers });
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+      const problem = JSON.parse(response.body);
+      expect(problem).toMatchObject({ type: 'about:blank', title, status });
+      expect(problem.detail).toEqual(expect.any(String));
+      expect(Object.keys(problem).sort()).toEqual(
+        ['detail', 'status', 'title', 'type', ...(status === 405 ? ['allow'] : [])].sort(),
+      );
+    });
+
+    it(`answers ${status} as one text/plain line to a client with no JSON preference`, async () => {
+      const response = await send(server().url, target, request);
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(response.body).toMatch(new RegExp(`^${status} ${title}: [^\\n]+\\n$`));
+    });
+  }
+
+  it('answers application/problem+json to Accept: application/problem+json', async () => {
+    const response = await send(guard.url, '/hello', {
+      method: 'POST',
+      headers: { accept: 'application/problem+json' },
+    });
+    expect(response.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('lists Allow as an array in a 405 problem, equal to the Allow header', async () => {
+    const response = await send(guard.url, '/api/items', { method: 'DELETE', headers: { accept: 'application/json' } });
+    expect(response.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+    expect(JSON.parse(response.body).allow).toEqual(['GET', 'HEAD', 'POST', 'OPTIONS']);
+  });
+
+  it('sends the Allow header on a text/plain 405 too', async () => {
+    const response = await send(guard.url, '/api/items', { method: 'DELETE' });
+    expect(response.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+  });
+
+  it('never shows a refused request to the origin', async () => {
+    const before = guard.origin.started;
+    await send(guard.url, '/api/items', { method: 'DELETE', headers: { accept: 'application/json' } });
+    expect(guard.origin.started).toBe(before);
+  });
+});
+
+describe('HEAD', () => {
+  it('answers HEAD on an edge-answered GET with exactly the GET headers, Content-Length included, and no body', async () => {
+    const get = await send(guard.url, '/edge');
+    const head = await send(guard.url, '/edge', { method: 'HEAD' });
+    expect(get.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
+    expect(head.status).toBe(get.status);
+    expect(head.headers).toEqual(get.headers);
+    expect(head.body).toBe('');
+  });
+});
+
+describe('OPTIONS', () => {
+  it('answers OPTIONS at the edge with 204 and Allow, no body and no Content-Length (RFC 9110 §8.6), the origin untouched', async () => {
+    const before = guard.origin.started;
+    const response = await send(guard.url, '/api/items/7', { method: 'OPTIONS' });
+    expect(response.status).toBe(204);
+    expect(response.headers.allow).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS');
+    expect(response.headers['content-length']).toBeUndefined();
+    expect(response.body).toBe('');
+    expect(guard.origin.started).toBe(before);
+  });
+
+  it('cannot answer OPTIONS *: workerd refuses the asterisk-form with its own 500 before any Worker runs', async () => {
+    const before = guard.origin.started;
+    const reply = await exchange(guard.url, 'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    expect(reply.endsWith('\r\n\r\nInternal Server Error')).toBe(true);
+    await expect.poll(() => guard.logs.join('\n')).toContain('invalid URL; url = *');
+    expect(guard.origin.started).toBe(before);
+  });
+});
+
+describe('CONNECT', () => {
+  it('never reaches the guard or the origin: workerd refuses CONNECT to a fetch handler', async () => {
+    const before = guard.origin.started;
+    const reply = await exchange(guard.url, 'CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    await expect.poll(() => guard.logs.join('\n')).toContain('Incoming CONNECT on a worker not supported');
+    expect(guard.origin.started).toBe(before);
+  });
+});
