@@ -1,5 +1,6 @@
 /** Big bodies: refused without being read, or streamed both ways without buffering. */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GuardServer, startGuard } from '../support/guard-server.ts';
 
@@ -54,10 +55,49 @@ function upload(method: string, path: string, total: number, pauseAfter = Infini
   });
 }
 
+/**
+ * Streams a `total`-byte body on a raw socket and stops writing as soon as a
+ * response head arrives. Raw, because the server may close (even reset) the
+ * connection after answering without reading the body: node's http client can
+ * report that reset before the response it already received.
+ */
+function refusedUpload(method: string, path: string, total: number) {
+  const { hostname, port } = new URL(guard.url);
+  const chunk = Buffer.alloc(64 * 1024, 'u');
+  return new Promise<{ head: string; writtenAtResponse: number }>((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    let written = 0;
+    let writtenAtResponse = -1;
+    const finish = () => (writtenAtResponse >= 0 ? resolve({ head: received, writtenAtResponse }) : null);
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+      if (writtenAtResponse < 0 && received.includes('\r\n\r\n')) writtenAtResponse = written;
+      if (writtenAtResponse >= 0) {
+        finish();
+        socket.destroy();
+      }
+    });
+    socket.on('error', (error) => (finish() === null ? reject(error) : undefined));
+    socket.on('close', () =>
+      finish() === null ? reject(new Error(`closed with no response: ${received}`)) : undefined,
+    );
+    socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: ${total}\r\n\r\n`);
+    const pump = async () => {
+      while (written < total && writtenAtResponse < 0 && !socket.destroyed) {
+        const part = chunk.subarray(0, Math.min(chunk.length, total - written));
+        written += part.length;
+        if (!socket.write(part)) await new Promise((r) => socket.once('drain', r));
+      }
+    };
+    pump().catch(() => undefined);
+  });
+}
+
 describe('a disallowed method with a huge body', () => {
   it('gets its 405 before the 50 MB body is sent, and the origin sees nothing', async () => {
-    const result = await upload('POST', '/hello', 50 * MB);
-    expect(result.status).toBe(405);
+    const result = await refusedUpload('POST', '/hello', 50 * MB);
+    expect(result.head).toMatch(/^HTTP\/1\.1 405 /);
     expect(result.writtenAtResponse).toBeLessThan(50 * MB);
     expect(guard.origin.started).toBe(0);
     expect(guard.origin.bytesArrived).toBe(0);
