@@ -3,6 +3,7 @@
  * validated once into a typed value. A bad value is a ConfigError naming the
  * setting and what it accepts, never a stack trace from deep inside a request.
  */
+import { isMethodToken } from './methods.ts';
 
 export type UnmatchedPolicy = 'forward' | '404';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
@@ -45,13 +46,18 @@ export const DEFAULTS = {
 export type Setting = keyof typeof DEFAULTS;
 
 export class ConfigError extends Error {
-  constructor(
-    readonly setting: Setting,
-    readonly value: string,
-    readonly expected: string,
-  ) {
+  // Plain fields, not constructor parameter properties: Node's type stripping runs
+  // this file directly (npm run routes), and it cannot strip those.
+  readonly setting: Setting;
+  readonly value: string;
+  readonly expected: string;
+
+  constructor(setting: Setting, value: string, expected: string) {
     super(`method-guard: invalid ${setting}=${JSON.stringify(value)}: expected ${expected}`);
     this.name = 'ConfigError';
+    this.setting = setting;
+    this.value = value;
+    this.expected = expected;
   }
 }
 
@@ -101,21 +107,31 @@ function parseOrigin(env: Env): URL | null {
 }
 
 function parseCors(env: Env): CorsConfig | null {
-  const origins = read(env, 'CORS_ALLOW_ORIGINS');
-  if (origins === '') return null;
-  const allowOrigins = origins === '*' ? '*' : new Set(list(origins).map((o) => checkedPageOrigin(o, origins)));
+  // Every CORS setting is checked even while CORS is off: a typo should not wait
+  // to surface until the day CORS_ALLOW_ORIGINS is set.
   const maxAgeText = read(env, 'CORS_MAX_AGE');
   const maxAge = Number(maxAgeText);
   if (!/^\d+$/.test(maxAgeText) || !Number.isSafeInteger(maxAge)) {
     throw new ConfigError('CORS_MAX_AGE', maxAgeText, 'a whole number of seconds, e.g. "600"');
   }
   const headers = read(env, 'CORS_ALLOW_HEADERS');
+  // A header name is an RFC 9110 token, the same grammar as a method name.
+  if (!list(headers).every((name) => name === '*' || isMethodToken(name))) {
+    throw new ConfigError(
+      'CORS_ALLOW_HEADERS',
+      headers,
+      '"" (echo what the preflight asks for) or a comma list of header names such as "content-type, authorization"',
+    );
+  }
   const allowCredentials = flag(env, 'CORS_ALLOW_CREDENTIALS');
+  const origins = read(env, 'CORS_ALLOW_ORIGINS');
+  if (origins === '') return null;
+  const allowOrigins = origins === '*' ? '*' : new Set(list(origins).map((o) => checkedPageOrigin(o, origins)));
   if (allowCredentials && allowOrigins === '*') {
     // Fetch standard: a credentialed response may not use the `*` wildcard origin.
     throw new ConfigError(
       'CORS_ALLOW_CREDENTIALS',
-      'true',
+      read(env, 'CORS_ALLOW_CREDENTIALS'),
       '"false" when CORS_ALLOW_ORIGINS is "*" (list the origins instead)',
     );
   }

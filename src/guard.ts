@@ -53,7 +53,16 @@ export function createGuard(router: SiteRouter): Guard {
       const config = configFor(env);
       const accept = request.headers.get('accept');
       if (config instanceof ConfigError) {
-        console.error(config.message);
+        // LOG_LEVEL itself may be the bad setting: a misconfiguration is always logged.
+        logDecision('error', {
+          level: 'error',
+          decision: 'config-error',
+          status: 500,
+          method: request.method,
+          path: new URL(request.url).pathname,
+          detail: config.message,
+          ray: request.headers.get('cf-ray'),
+        });
         return problemResponse({ status: 500, detail: config.message }, accept);
       }
       const url = new URL(request.url);

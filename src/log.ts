@@ -20,8 +20,9 @@ export interface DecisionLog {
 
 export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
   if (RANK[entry.level] < RANK[threshold]) return;
-  const line = JSON.stringify({ source: 'method-guard', ...entry });
-  if (entry.level === 'error') console.error(line);
-  else if (entry.level === 'warn') console.warn(line);
-  else console.log(line);
+  const { level, decision, status, method, path, allow, detail, ray } = entry;
+  // A fixed field order: what happened first, why last, so `wrangler tail` lines read alike.
+  const line = JSON.stringify({ source: 'method-guard', level, decision, status, method, path, allow, detail, ray });
+  // Workers Logs takes an entry's level from the console method.
+  console[level](line);
 }

@@ -16,12 +16,12 @@ export function targetUrl(requestUrl: URL, canonicalPath: string, config: Config
 
 /** The origin did not answer at all (refused, reset, DNS): the guard answers 502. */
 export class OriginUnreachable extends Error {
-  constructor(
-    readonly origin: string,
-    reason: string,
-  ) {
+  readonly origin: string;
+
+  constructor(origin: string, reason: string) {
     super(`the origin ${origin} could not be reached (${reason})`);
     this.name = 'OriginUnreachable';
+    this.origin = origin;
   }
 }
 

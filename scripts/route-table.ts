@@ -1,0 +1,422 @@
+/**
+ * The route table and route lint behind `npm run routes`: pure analysis of an
+ * itty router's `routes`, never part of the Worker bundle.
+ *
+ * Nothing here runs a handler (handlers may have side effects). What a route does
+ * is read from its data: `[METHOD, RegExp, handlers, path]`. A route with handlers
+ * "answers at the edge", though a handler that returns nothing still lets the
+ * request through to the origin, so the lint never claims a handler always answers.
+ *
+ * Which paths a pattern matches is checked on sample paths built from the pattern
+ * (each `:param`, `:param+`, `:param?` and `*` filled in several ways), passed
+ * through the same URL parsing, canonical path and method map the guard uses.
+ * Findings that rest on samples ("covers") are warnings, never errors.
+ */
+import { AutoRouter as AutoRouterFromIndex, type RouteEntry } from 'itty-router';
+import { AutoRouter } from 'itty-router/AutoRouter';
+import { canonicalPath } from '../src/canonical.ts';
+import { parseConfig } from '../src/config.ts';
+import { compileMethodMap, type MethodMap, type MethodMapOptions } from '../src/method-map.ts';
+import { allowedMethods, isMethodToken, NEVER_IMPLIED_BY_ALL, sortMethods, WORKER_METHODS } from '../src/methods.ts';
+
+/** What the lint reads from a router: itty's own fields. */
+export interface RouterLike {
+  readonly routes: readonly RouteEntry[];
+  readonly [key: string]: unknown;
+}
+
+export type Severity = 'error' | 'warning';
+
+export type Rule =
+  | 'auto-router'
+  | 'catch-all'
+  | 'duplicate'
+  | 'never-matches'
+  | 'no-routes'
+  | 'redundant'
+  | 'regex-syntax'
+  | 'shadowed'
+  | 'unreachable-method';
+
+export interface Finding {
+  readonly severity: Severity;
+  readonly rule: Rule;
+  /** 1-based position in `router.routes`, when the finding is about one route. */
+  readonly route?: number;
+  readonly message: string;
+}
+
+export interface TableRow {
+  readonly pattern: string;
+  /** Allow(U) on every path this pattern matches (null: no sample path matches the pattern). */
+  readonly allow: readonly string[] | null;
+  /** Methods allowed on only some of its paths, where a narrower pattern adds them. */
+  readonly sometimes: readonly string[];
+  /** Declared methods with a handler at the edge (`ALL` for an `all` route); a handler may still fall through. */
+  readonly edge: readonly string[];
+  /** Declared methods no handler answers: forwarded to the origin. */
+  readonly forwarded: readonly string[];
+}
+
+export interface RouteSummary {
+  readonly index: number;
+  readonly method: string;
+  readonly pattern: string;
+  readonly regexp: string;
+  readonly handlers: number;
+}
+
+export interface RouteReport {
+  readonly routes: readonly RouteSummary[];
+  readonly table: readonly TableRow[];
+  /** Middleware that runs at the edge on every request (`Router({ before, finally })`). */
+  readonly middleware: { readonly before: number; readonly finally: number };
+  readonly findings: readonly Finding[];
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** itty's pattern tokens: `:name`, `:name+` (greedy), `:name?` (optional), `*`. */
+const TOKEN = /(\/?\.?):(\w+)([+?]?)|\*/g;
+/** Outside its tokens, itty copies a pattern into a RegExp as is: these are regex syntax there. */
+const REGEX_SYNTAX = /[+?()[\]{}|^$\\]/;
+
+interface Fill {
+  readonly param: (name: string) => string;
+  readonly greedy: (name: string) => string;
+  readonly optional: boolean;
+  readonly star: string;
+}
+
+/** Each fill probes an edge of the tokens (empty, several segments, dots); messages quote the first. */
+const FILLS: readonly Fill[] = [
+  { param: (n) => `~${n}~`, greedy: (n) => `~${n}~`, optional: true, star: '~rest~' },
+  { param: (n) => `~${n}~`, greedy: (n) => `~${n}~/~${n}~`, optional: false, star: '' },
+  {
+    param: (n) => `~${n}~.~${n}~`,
+    greedy: (n) => `~${n}~/~${n}~.~${n}~`,
+    optional: true,
+    star: '~rest~/~rest~.~rest~',
+  },
+];
+
+/** Paths any catch-all must match. */
+const PROBES = ['/', '/~a~', '/~a~/~b~', '/~a~/~b~.~c~'];
+
+function fillPattern(pattern: string, fill: Fill): string {
+  return pattern.replace(TOKEN, (_whole, prefix: string | undefined, name: string | undefined, mod: string) => {
+    if (name === undefined) return fill.star;
+    if (mod === '?' && !fill.optional) return '';
+    return `${prefix}${mod === '+' ? fill.greedy(name) : fill.param(name)}`;
+  });
+}
+
+type RequestKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly reason: string };
+
+/** What the method map sees for a request to `path`: workerd's URL parsing, then the guard's canonical path. */
+function requestKey(path: string, options: MethodMapOptions): RequestKey {
+  const url = new URL(`http://guard.invalid${path.startsWith('/') ? '' : '/'}${path}`);
+  const canonical = canonicalPath(url.pathname, options);
+  return canonical.ok ? { ok: true, key: canonical.key } : { ok: false, reason: canonical.reason };
+}
+
+interface Route {
+  readonly index: number;
+  readonly method: string;
+  readonly pattern: string;
+  /** itty's RegExp source. */
+  readonly regexp: string;
+  /** The source with group names removed: equal shapes match the same paths. */
+  readonly shape: string;
+  readonly handlers: number;
+  readonly hasHandlers: boolean;
+  readonly map: MethodMap;
+  /** Sample keys this route matches; empty when none does. */
+  readonly keys: readonly string[];
+  /** False for patterns with regex syntax: their samples say nothing. */
+  readonly checkable: boolean;
+  /** An `all` route matching every path. */
+  readonly catchAll: boolean;
+}
+
+function routeLabel(route: Pick<Route, 'index' | 'method' | 'pattern'>): string {
+  return `#${route.index} ${route.method.toLowerCase()}('${route.pattern}')`;
+}
+
+const isWorkerMethod = (method: string) => (WORKER_METHODS as readonly string[]).includes(method);
+
+/** Does a route declaring `outer` also declare `inner`? (`all` means what `allowedMethods` makes of it.) */
+function methodCovers(outer: string, inner: string): boolean {
+  return outer === inner || (outer === 'ALL' && isWorkerMethod(inner) && !NEVER_IMPLIED_BY_ALL.has(inner));
+}
+
+/** Every sample path of `inner` is matched by `outer`. */
+function patternCovers(outer: Route, inner: Route): boolean {
+  return outer.checkable && inner.keys.length > 0 && inner.keys.every((key) => outer.map.lookup(key) !== null);
+}
+
+/** AutoRouter's `missing` wrapper in `finally`, in the shape its minified source has in every itty build. */
+function codeShape(fn: unknown): string {
+  return String(fn).replace(/(?<![.\w$])[A-Za-z_$][\w$]*/g, '_');
+}
+const AUTO_ROUTER_MISSING = new Set([AutoRouter, AutoRouterFromIndex].map((make) => codeShape(make().finally?.[0])));
+
+/**
+ * A router's own middleware list. Reading `router.before` directly is wrong: an itty
+ * router's prototype is a Proxy that turns every unknown property into a route method.
+ */
+function middleware(router: RouterLike, key: 'before' | 'finally'): readonly unknown[] {
+  const value = Object.hasOwn(router, key) ? router[key] : undefined;
+  return Array.isArray(value) ? value : [];
+}
+
+function isAutoRouter(router: RouterLike): boolean {
+  const first = middleware(router, 'finally')[0];
+  return (
+    (typeof first === 'function' && AUTO_ROUTER_MISSING.has(codeShape(first))) ||
+    Object.hasOwn(router, 'missing') ||
+    Object.hasOwn(router, 'format')
+  );
+}
+
+function toRoute(entry: RouteEntry, position: number, options: MethodMapOptions): Route {
+  const [method, regexp, handlers, path] = entry;
+  const pattern = path ?? String(regexp);
+  const checkable = path !== undefined && !REGEX_SYNTAX.test(pattern.replace(TOKEN, ''));
+  const map = compileMethodMap([entry], options);
+  const keys: string[] = [];
+  if (checkable) {
+    for (const fill of FILLS) {
+      const request = requestKey(fillPattern(pattern, fill), options);
+      if (request.ok && map.lookup(request.key) !== null && !keys.includes(request.key)) keys.push(request.key);
+    }
+  }
+  const upper = String(method).toUpperCase();
+  const catchAll =
+    upper === 'ALL' &&
+    checkable &&
+    PROBES.every((probe) => {
+      const request = requestKey(probe, options);
+      return request.ok && map.lookup(request.key) !== null;
+    });
+  return {
+    index: position + 1,
+    method: upper,
+    pattern,
+    regexp: regexp.source,
+    shape: regexp.source.replace(/\?<\w+>/g, ''),
+    handlers: handlers.length,
+    hasHandlers: handlers.length > 0,
+    map,
+    keys,
+    checkable,
+    catchAll,
+  };
+}
+
+function neverMatchesReason(route: Route, options: MethodMapOptions): string {
+  const sample = fillPattern(route.pattern, FILLS[0] as Fill);
+  const request = requestKey(sample, options);
+  if (!request.ok) return `the guard answers 400 to every such path (${request.reason}) before any route is asked`;
+  if (!route.pattern.startsWith('/') && !route.pattern.startsWith('*'))
+    return 'it does not start with "/", and every path the router sees does';
+  return `a request for ${sample} reaches the router as ${request.key}, which the pattern does not match`;
+}
+
+function lintRoute(route: Route, routes: readonly Route[], options: MethodMapOptions): Finding[] {
+  const findings: Finding[] = [];
+  const at = (severity: Severity, rule: Rule, message: string) =>
+    findings.push({ severity, rule, route: route.index, message: `${routeLabel(route)}: ${message}` });
+  const { method } = route;
+
+  if (method !== 'ALL' && !(isMethodToken(method) && isWorkerMethod(method))) {
+    at('error', 'unreachable-method', `workerd never passes ${method} requests to a Worker, so this route never runs`);
+    return findings;
+  }
+  if (!route.checkable) {
+    at(
+      'warning',
+      'regex-syntax',
+      'itty copies characters such as + ? ( ) [ ] | ^ $ \\ into its RegExp as regex syntax, not literally; this pattern cannot be checked',
+    );
+    return findings;
+  }
+  if (route.keys.length === 0) {
+    at('error', 'never-matches', `this pattern can never match: ${neverMatchesReason(route, options)}`);
+    return findings;
+  }
+  if (route.catchAll) {
+    at(
+      'error',
+      'catch-all',
+      'every path now allows every method, so the guard can never answer 405 and UNMATCHED never applies. ' +
+        'For middleware that runs on every request use Router({ before: [middleware] }), which declares no methods; ' +
+        'paths no route declares are already forwarded (UNMATCHED=forward)',
+    );
+  }
+
+  for (const other of routes) {
+    if (other.index === route.index) continue;
+    const earlier = other.index < route.index;
+    if (earlier && other.method === method && other.shape === route.shape) {
+      if (other.hasHandlers && route.hasHandlers) {
+        at(
+          'warning',
+          'shadowed',
+          `repeats ${routeLabel(other)}; its handlers run only when those of #${other.index} return nothing ` +
+            `(one route with both handlers says the same: .${method.toLowerCase()}(path, first, second))`,
+        );
+      } else {
+        at(
+          'error',
+          'duplicate',
+          `repeats ${routeLabel(other)}; ${route.hasHandlers ? `#${other.index}` : 'this one'} has no handlers, so it changes nothing: remove it`,
+        );
+      }
+      return findings;
+    }
+  }
+
+  for (const other of routes) {
+    // Behind a catch-all every route looks redundant; the catch-all is the finding.
+    if (other.index === route.index || other.shape === route.shape || other.catchAll) continue;
+    if (!methodCovers(other.method, method) || !patternCovers(other, route)) continue;
+    // Two patterns that match the same paths: report the later one only.
+    if (other.index > route.index && methodCovers(method, other.method) && patternCovers(route, other)) continue;
+    if (!route.hasHandlers) {
+      at(
+        'warning',
+        'redundant',
+        `adds nothing: ${routeLabel(other)} already allows ${method === 'ALL' ? 'every method' : method} on every path this pattern matches`,
+      );
+      return findings;
+    }
+    if (other.hasHandlers && other.index < route.index) {
+      at('warning', 'shadowed', `its handlers run only when those of ${routeLabel(other)} return nothing for the path`);
+      return findings;
+    }
+  }
+  return findings;
+}
+
+function tableRow(pattern: string, routes: readonly Route[], map: MethodMap): TableRow {
+  // This pattern's sample paths, and those of every other pattern that fall inside it.
+  const own = routes.filter((r) => r.pattern === pattern);
+  const inside = (key: string) => own.some((r) => r.map.lookup(key) !== null);
+  const keys = [...new Set([...own.flatMap((r) => r.keys), ...routes.flatMap((r) => r.keys).filter(inside)])];
+  const declarations = keys.map((key) => map.lookup(key)).filter((d) => d !== null);
+  if (declarations.length === 0) return { pattern, allow: null, sometimes: [], edge: [], forwarded: [] };
+  // A narrower pattern can add methods on some of this pattern's paths only.
+  const allows = declarations.map((declared) => allowedMethods(declared));
+  const always = allows.reduce((common, allow) => common.filter((m) => allow.includes(m)));
+  const sometimes = sortMethods(allows.flat()).filter((m) => !always.includes(m));
+
+  const matching = routes.filter((r) => keys.some((key) => r.map.lookup(key) !== null));
+  const declared = new Set(declarations.flatMap((d) => [...d.methods, ...(d.all ? ['ALL'] : [])]));
+  const edge: string[] = [];
+  const forwarded: string[] = [];
+  for (const method of [
+    ...sortMethods([...declared].filter((m) => m !== 'ALL')),
+    ...(declared.has('ALL') ? ['ALL'] : []),
+  ]) {
+    const answered = matching.some((r) => r.hasHandlers && methodCovers(r.method, method));
+    (answered ? edge : forwarded).push(method);
+  }
+  return { pattern, allow: always, sometimes, edge, forwarded };
+}
+
+/** The route table and every lint finding for a router, with the guard's default path options. */
+export function analyzeRouter(router: RouterLike, options: MethodMapOptions = parseConfig({})): RouteReport {
+  const routes = router.routes.map((entry, i) => toRoute(entry, i, options));
+  const map = compileMethodMap(router.routes, options);
+  const findings: Finding[] = [];
+  if (isAutoRouter(router)) {
+    findings.push({
+      severity: 'error',
+      rule: 'auto-router',
+      message:
+        "the router is an AutoRouter: its `missing` handler (404 by default) answers every request no route answers, so the guard would never forward anything. Use itty's Router() (or IttyRouter())",
+    });
+  }
+  if (routes.length === 0) {
+    findings.push({
+      severity: 'warning',
+      rule: 'no-routes',
+      message: 'the router declares no routes: every path is unmatched and the guard refuses nothing',
+    });
+  }
+  for (const route of routes) findings.push(...lintRoute(route, routes, options));
+
+  const patterns = [...new Set(routes.map((r) => r.pattern))];
+  return {
+    routes: routes.map(({ index, method, pattern, regexp, handlers }) => ({
+      index,
+      method,
+      pattern,
+      regexp,
+      handlers,
+    })),
+    table: patterns.map((pattern) => tableRow(pattern, routes, map)),
+    middleware: { before: middleware(router, 'before').length, finally: middleware(router, 'finally').length },
+    findings,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+  };
+}
+
+/** What an `all` route allows would be ~27 methods: name the few it leaves out instead. */
+function methodList(methods: readonly string[]): string {
+  const implied = WORKER_METHODS.filter((m) => !NEVER_IMPLIED_BY_ALL.has(m));
+  if (!implied.every((m) => methods.includes(m))) return methods.join(', ');
+  const missing = WORKER_METHODS.filter((m) => !methods.includes(m));
+  const extra = methods.filter((m) => !isWorkerMethod(m));
+  return `${missing.length ? `every method but ${missing.join(', ')}` : 'every method'}${extra.map((m) => `, ${m}`).join('')}`;
+}
+
+function allowCell(row: TableRow): string {
+  if (row.allow === null) return '(no sample path matches)';
+  const some = row.sometimes.length ? ` (+ ${methodList(row.sometimes)} on some paths)` : '';
+  return `${methodList(row.allow)}${some}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The report as text for a terminal. */
+export function formatReport(report: RouteReport, source: string): string {
+  const header = ['PATTERN', 'ALLOW', 'EDGE HANDLER', 'FORWARDED'];
+  const cells = report.table.map((row) => [
+    row.pattern === '' ? '/' : row.pattern,
+    allowCell(row),
+    row.edge.join(', ') || '-',
+    row.forwarded.join(', ') || '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: readonly string[]) =>
+    c
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+
+  const out = [
+    `${source}: ${plural(report.routes.length, 'route')}, ${plural(report.table.length, 'pattern')}`,
+    '',
+    line(header),
+    ...cells.map(line),
+    '',
+    'EDGE HANDLER: a handler runs in the Worker; if it returns nothing, the request is forwarded as well.',
+    'HEAD follows GET. OPTIONS that no route declares is answered at the edge, with Allow.',
+    'Paths no pattern matches follow UNMATCHED (forward, or 404).',
+  ];
+  const { before, finally: after } = report.middleware;
+  if (before || after) {
+    out.push(`Middleware on every request: ${before} before, ${after} finally.`);
+  }
+  out.push('');
+  for (const f of report.findings) out.push(`${f.severity}[${f.rule}] ${f.message}`);
+  out.push(
+    report.findings.length === 0
+      ? 'No problems found.'
+      : `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}.`,
+  );
+  return `${out.join('\n')}\n`;
+}

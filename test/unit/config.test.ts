@@ -1,0 +1,237 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { unstable_readConfig } from 'wrangler';
+import { type Config, ConfigError, DEFAULTS, parseConfig, type Setting } from '../../src/config.ts';
+
+/** The ConfigError `parseConfig(env)` throws (fails the test if it throws nothing). */
+function configError(env: Record<string, unknown>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`parseConfig(${JSON.stringify(env)}) accepted the value`);
+}
+
+describe('configuration: types', () => {
+  it('knows every var wrangler types generates for the env', () => {
+    // Compile-time: a var in wrangler.toml that config.ts does not read fails `tsc`.
+    expectTypeOf<Exclude<keyof Env, Setting>>().toEqualTypeOf<never>();
+    expectTypeOf<Env>().toExtend<Parameters<typeof parseConfig>[0]>();
+  });
+});
+
+describe('configuration: defaults', () => {
+  it('gives every setting its default when no var is set', () => {
+    expect(parseConfig({})).toEqual({
+      origin: null,
+      unmatched: 'forward',
+      strictTrailingSlash: false,
+      caseInsensitive: false,
+      stripMethodOverride: false,
+      cors: null,
+      logLevel: 'info',
+    } satisfies Config);
+  });
+
+  it('parses DEFAULTS, written out as vars, to the same config as no vars', () => {
+    expect(parseConfig(DEFAULTS)).toEqual(parseConfig({}));
+  });
+
+  it('ships wrangler.toml [vars] with the defaults', () => {
+    const { vars } = unstable_readConfig({ config: 'wrangler.toml' });
+    for (const [name, value] of Object.entries(vars)) {
+      expect(value, name).toBe(DEFAULTS[name as Setting]);
+    }
+  });
+
+  it('treats an unset (null) var as its default', () => {
+    expect(parseConfig({ UNMATCHED: null }).unmatched).toBe('forward');
+  });
+});
+
+describe('configuration: ORIGIN', () => {
+  it('forwards to the request URL when empty', () => {
+    expect(parseConfig({ ORIGIN: '' }).origin).toBeNull();
+  });
+
+  it.each(['http://127.0.0.1:9000', 'https://origin.example.com', 'https://origin.example.com/'])(
+    'accepts the origin %s',
+    (value) => {
+      expect(parseConfig({ ORIGIN: value }).origin?.origin).toBe(value.replace(/\/$/, ''));
+    },
+  );
+
+  it('trims surrounding whitespace', () => {
+    expect(parseConfig({ ORIGIN: ' http://127.0.0.1:9000 ' }).origin?.href).toBe('http://127.0.0.1:9000/');
+  });
+
+  it.each([
+    ['not a URL', 'origin.example.com'],
+    ['a path', 'https://origin.example.com/app'],
+    ['a query', 'https://origin.example.com/?a=1'],
+    ['a fragment', 'https://origin.example.com/#top'],
+    ['credentials', 'https://user:secret@origin.example.com'],
+    ['another scheme', 'ftp://origin.example.com'],
+  ])('rejects %s, naming ORIGIN and what it accepts', (_what, value) => {
+    const error = configError({ ORIGIN: value });
+    expect(error.setting).toBe('ORIGIN');
+    expect(error.message).toContain(`ORIGIN=${JSON.stringify(value)}`);
+    expect(error.message).toContain('an http(s) origin such as "http://127.0.0.1:9000"');
+  });
+});
+
+describe('configuration: UNMATCHED', () => {
+  it.each(['forward', '404'] as const)('accepts %s', (value) => {
+    expect(parseConfig({ UNMATCHED: value }).unmatched).toBe(value);
+  });
+
+  it('ignores case', () => {
+    expect(parseConfig({ UNMATCHED: 'Forward' }).unmatched).toBe('forward');
+  });
+
+  it('accepts 404 given as a JSON number var', () => {
+    expect(parseConfig({ UNMATCHED: 404 }).unmatched).toBe('404');
+  });
+
+  it('rejects anything else, listing the allowed values', () => {
+    expect(configError({ UNMATCHED: 'drop' }).message).toBe(
+      'method-guard: invalid UNMATCHED="drop": expected one of "forward", "404"',
+    );
+  });
+});
+
+describe('configuration: on/off settings', () => {
+  const flags = [
+    ['STRICT_TRAILING_SLASH', 'strictTrailingSlash'],
+    ['CASE_INSENSITIVE', 'caseInsensitive'],
+    ['STRIP_METHOD_OVERRIDE', 'stripMethodOverride'],
+  ] as const;
+
+  describe.each(flags)('%s', (setting, field) => {
+    it.each(['true', 'TRUE', '1', 'yes', 'on', true])('turns on with %s', (value) => {
+      expect(parseConfig({ [setting]: value })[field]).toBe(true);
+    });
+
+    it.each(['false', '0', 'no', 'off', '', false])('turns off with %j', (value) => {
+      expect(parseConfig({ [setting]: value })[field]).toBe(false);
+    });
+
+    it('rejects anything else, naming the setting', () => {
+      const error = configError({ [setting]: 'maybe' });
+      expect(error.setting).toBe(setting);
+      expect(error.message).toBe(`method-guard: invalid ${setting}="maybe": expected "true" or "false"`);
+    });
+  });
+});
+
+describe('configuration: CORS', () => {
+  it('is off while CORS_ALLOW_ORIGINS is empty', () => {
+    expect(parseConfig({ CORS_ALLOW_ORIGINS: '', CORS_ALLOW_HEADERS: 'content-type' }).cors).toBeNull();
+  });
+
+  it('allows any page origin with *', () => {
+    expect(parseConfig({ CORS_ALLOW_ORIGINS: '*' }).cors?.allowOrigins).toBe('*');
+  });
+
+  it('reads a comma list of page origins, dropping a trailing slash', () => {
+    const cors = parseConfig({ CORS_ALLOW_ORIGINS: 'https://app.example.com/, http://localhost:5173' }).cors;
+    expect(cors?.allowOrigins).toEqual(new Set(['https://app.example.com', 'http://localhost:5173']));
+  });
+
+  it('gives the CORS defaults once enabled', () => {
+    expect(parseConfig({ CORS_ALLOW_ORIGINS: '*' }).cors).toEqual({
+      allowOrigins: '*',
+      allowHeaders: null,
+      maxAge: 600,
+      allowCredentials: false,
+    });
+  });
+
+  it('reads CORS_ALLOW_HEADERS as a list of header names', () => {
+    const cors = parseConfig({ CORS_ALLOW_ORIGINS: '*', CORS_ALLOW_HEADERS: 'Content-Type, authorization' }).cors;
+    expect(cors?.allowHeaders).toEqual(['Content-Type', 'authorization']);
+  });
+
+  it('reads CORS_MAX_AGE in seconds, also as a JSON number var', () => {
+    expect(parseConfig({ CORS_ALLOW_ORIGINS: '*', CORS_MAX_AGE: 86400 }).cors?.maxAge).toBe(86400);
+  });
+
+  it('allows credentials with a list of origins', () => {
+    const cors = parseConfig({ CORS_ALLOW_ORIGINS: 'https://app.example.com', CORS_ALLOW_CREDENTIALS: 'true' }).cors;
+    expect(cors?.allowCredentials).toBe(true);
+  });
+
+  it.each(['app.example.com', 'https://app.example.com/path', '*, https://app.example.com'])(
+    'rejects the page origin list %j, naming CORS_ALLOW_ORIGINS',
+    (value) => {
+      const error = configError({ CORS_ALLOW_ORIGINS: value });
+      expect(error.setting).toBe('CORS_ALLOW_ORIGINS');
+      expect(error.expected).toBe('"*" or a comma list of origins such as "https://app.example.com"');
+    },
+  );
+
+  it('rejects a header name that is not an HTTP token, naming CORS_ALLOW_HEADERS', () => {
+    const error = configError({ CORS_ALLOW_ORIGINS: '*', CORS_ALLOW_HEADERS: 'content-type, x:bad' });
+    expect(error.setting).toBe('CORS_ALLOW_HEADERS');
+    expect(error.message).toContain('a comma list of header names');
+  });
+
+  it.each(['-1', '1.5', 'ten', '1e3'])('rejects CORS_MAX_AGE=%s, naming CORS_MAX_AGE', (value) => {
+    const error = configError({ CORS_ALLOW_ORIGINS: '*', CORS_MAX_AGE: value });
+    expect(error.message).toBe(
+      `method-guard: invalid CORS_MAX_AGE=${JSON.stringify(value)}: expected a whole number of seconds, e.g. "600"`,
+    );
+  });
+
+  it('rejects an invalid CORS setting even while CORS is off', () => {
+    expect(configError({ CORS_MAX_AGE: 'ten' }).setting).toBe('CORS_MAX_AGE');
+  });
+
+  it('rejects CORS_ALLOW_CREDENTIALS with the * origin, as the Fetch standard forbids', () => {
+    const error = configError({ CORS_ALLOW_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: 'yes' });
+    expect(error.message).toBe(
+      'method-guard: invalid CORS_ALLOW_CREDENTIALS="yes": expected "false" when CORS_ALLOW_ORIGINS is "*" (list the origins instead)',
+    );
+  });
+
+  it('rejects a CORS_ALLOW_CREDENTIALS that is not on or off, naming it', () => {
+    expect(configError({ CORS_ALLOW_CREDENTIALS: 'sometimes' }).setting).toBe('CORS_ALLOW_CREDENTIALS');
+  });
+});
+
+describe('configuration: LOG_LEVEL', () => {
+  it.each(['debug', 'info', 'warn', 'error', 'off'] as const)('accepts %s', (value) => {
+    expect(parseConfig({ LOG_LEVEL: value }).logLevel).toBe(value);
+  });
+
+  it('rejects anything else, listing the levels', () => {
+    expect(configError({ LOG_LEVEL: 'verbose' }).message).toBe(
+      'method-guard: invalid LOG_LEVEL="verbose": expected one of "debug", "info", "warn", "error", "off"',
+    );
+  });
+});
+
+describe('configuration: errors', () => {
+  it('is a ConfigError carrying the setting, the value and what it accepts', () => {
+    const error = configError({ LOG_LEVEL: 'loud' });
+    expect(error).toMatchObject({ name: 'ConfigError', setting: 'LOG_LEVEL', value: 'loud' });
+    expect(error.expected).toContain('"debug"');
+  });
+
+  it('has a rejected example for every setting', () => {
+    const invalid: Record<Setting, Record<string, string>> = {
+      ORIGIN: { ORIGIN: 'nope' },
+      UNMATCHED: { UNMATCHED: 'nope' },
+      STRICT_TRAILING_SLASH: { STRICT_TRAILING_SLASH: 'nope' },
+      CASE_INSENSITIVE: { CASE_INSENSITIVE: 'nope' },
+      STRIP_METHOD_OVERRIDE: { STRIP_METHOD_OVERRIDE: 'nope' },
+      CORS_ALLOW_ORIGINS: { CORS_ALLOW_ORIGINS: 'nope' },
+      CORS_ALLOW_HEADERS: { CORS_ALLOW_HEADERS: 'no pe' },
+      CORS_MAX_AGE: { CORS_MAX_AGE: 'nope' },
+      CORS_ALLOW_CREDENTIALS: { CORS_ALLOW_CREDENTIALS: 'nope' },
+      LOG_LEVEL: { LOG_LEVEL: 'nope' },
+    };
+    for (const [setting, env] of Object.entries(invalid)) expect(configError(env).setting).toBe(setting);
+  });
+});
