@@ -18,15 +18,12 @@ export interface MethodMap {
   lookup(key: string): Declared | null;
 }
 
-/** itty ends every pattern with `/*$`, which accepts any trailing slashes. */
-const ITTY_TAIL = '/*$';
+/** itty ends every pattern with `/*$` (any trailing slashes); RegExp#source escapes the slash. */
+const ITTY_TAIL = '\\/*$';
 
 function routeRegExp(match: RegExp, options: MethodMapOptions): RegExp {
   let source = match.source;
-  if (options.strictTrailingSlash && source.endsWith(ITTY_TAIL)) {
-    const body = source.slice(0, -ITTY_TAIL.length);
-    source = body === '^' ? '^/?$' : `${body}$`; // the root route still matches "/"
-  }
+  if (options.strictTrailingSlash && source.endsWith(ITTY_TAIL)) source = `${source.slice(0, -ITTY_TAIL.length)}$`;
   return new RegExp(source, options.caseInsensitive ? 'i' : '');
 }
 
@@ -38,6 +35,8 @@ export function scanMethodMap(routes: readonly RouteEntry[], options: MethodMapO
   }));
   return {
     lookup(key) {
+      // Strict patterns end in `$`, not `/*$`; the root "/" is then the empty path.
+      if (options.strictTrailingSlash && key === '/') key = '';
       const methods = new Set<string>();
       let all = false;
       let matched = false;
