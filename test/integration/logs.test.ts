@@ -153,8 +153,16 @@ describe('LOG_LEVEL', () => {
     guard = await startGuard({ LOG_LEVEL: 'verbose' }, 'fixture');
     const response = await send(guard.url, '/hello');
     expect(response.status).toBe(500);
-    await expect
-      .poll(() => guard?.logs.join('\n'))
-      .toContain('method-guard: invalid LOG_LEVEL="verbose": expected one of "debug", "info", "warn", "error", "off"');
+    const configErrors = () =>
+      (guard?.logs ?? [])
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.decision === 'config-error');
+    await expect.poll(configErrors).toHaveLength(1);
+    expect(configErrors()[0]).toMatchObject({
+      level: 'error',
+      status: 500,
+      detail: 'method-guard: invalid LOG_LEVEL="verbose": expected one of "debug", "info", "warn", "error", "off"',
+    });
   });
 });
