@@ -1,0 +1,442 @@
+/**
+ * Part 2, end to end on loopback: autocannon → workerd (the bundles of part 3)
+ * → a node origin in its own process. First, which way of running workerd adds
+ * the least of its own (workerd directly, miniflare, wrangler's test harness,
+ * wrangler dev's startWorker); then every contender on the first of those, in
+ * interleaved rounds, so a drift in machine load hits them alike and each ratio
+ * is taken within a round.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import autocannon, { type Options, type Result } from 'autocannon';
+import { Miniflare } from 'miniflare';
+import { createTestHarness, unstable_readConfig, unstable_startWorker } from 'wrangler';
+import type { Bundle, WorkerName } from './bundle.ts';
+import { heading, judge, ratio, table, type Verdict, verdictLine } from './report.ts';
+
+// ---- processes ------------------------------------------------------------
+
+export interface Running {
+  readonly url: string;
+  /** The process that serves `url` (workerd, or the origin's node). */
+  readonly pid: number;
+  close(): Promise<void>;
+}
+
+export async function startOrigin(): Promise<Running> {
+  const child: ChildProcess = spawn(process.execPath, ['bench/origin.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  return {
+    url: line.toString().trim(),
+    pid: child.pid as number,
+    async close() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** CPU time a process has used so far (user + system), in ms; USER_HZ is 100 on Linux. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Resident memory of a process, in bytes (VmRSS). */
+export function rss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+/** The Worker's own config: its vars, compatibility date and flags, as `wrangler deploy` would use them. */
+function configOf(bundle: Bundle) {
+  return unstable_readConfig({ config: bundle.config }, { hideWarnings: true });
+}
+
+/** workerd's text config for one bundle: its module, compatibility, vars, and an outbound that may reach loopback. */
+function workerdConfig(bundle: Bundle, bindings: Record<string, string>): string {
+  const config = configOf(bundle);
+  const text = (value: string) => JSON.stringify(value);
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = ${text(bundle.file)}, esModule = embed ${text(bundle.file)})],
+  compatibilityDate = ${text(config.compatibility_date as string)},
+  compatibilityFlags = [${config.compatibility_flags.map(text).join(', ')}],
+  bindings = [${Object.entries(bindings)
+    .map(([name, value]) => `(name = ${text(name)}, text = ${text(value)})`)
+    .join(', ')}],
+  globalOutbound = "internet",
+);
+`;
+}
+
+const WORKERD = 'node_modules/@cloudflare/workerd-linux-64/bin/workerd';
+
+/**
+ * The bundle on workerd itself, the way miniflare starts it but without
+ * miniflare's entry Worker in front (which costs the pass-through Worker about
+ * two thirds of its throughput here). The port comes back over workerd's control pipe.
+ */
+export async function startWorkerd(
+  bundle: Bundle,
+  vars: Record<string, string>,
+): Promise<Running & { logLines(): number }> {
+  const bindings = { ...(configOf(bundle).vars as Record<string, string>), ...vars };
+  const configPath = join(bundle.dir, 'workerd.capnp');
+  writeFileSync(configPath, workerdConfig(bundle, bindings));
+  const child = spawn(resolve(WORKERD), ['serve', configPath, '--control-fd=3'], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let lines = 0;
+  const countLines = (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 10) lines++;
+  };
+  // console.* lines arrive here; count them rather than print a million.
+  child.stdout?.on('data', countLines);
+  child.stderr?.on('data', countLines);
+  const control = createInterface({ input: child.stdio[3] as Readable });
+  const port = await new Promise<number>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`workerd exited (${code}) before listening; config ${configPath}`)));
+    control.on('line', (line) => {
+      const event = JSON.parse(line) as { event: string; socket?: string; port?: number };
+      if (event.event === 'listen' && event.socket === 'http') done(event.port as number);
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
+    logLines: () => lines,
+    async close() {
+      control.close();
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** Miniflare, the runtime behind wrangler dev and the vitest pool: its entry Worker, then the bundle. */
+async function startMiniflare(bundle: Bundle, vars: Record<string, string>) {
+  const config = configOf(bundle);
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: bundle.dir,
+    scriptPath: join(bundle.dir, bundle.file),
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    bindings: { ...(config.vars as Record<string, string>), ...vars },
+    host: '127.0.0.1',
+    port: 0,
+    // Otherwise the entry Worker reports every request to node over loopback: a second request each.
+    logRequests: false,
+  });
+  const url = await mf.ready;
+  return { url: url.href.replace(/\/$/, ''), close: () => mf.dispose() };
+}
+
+// ---- load ------------------------------------------------------------------
+
+export interface Load {
+  readonly rps: number;
+  /**
+   * CPU the serving process spent per request, µs: unlike req/s, hardly moved by
+   * other work on the machine, and what bounds throughput once a core is full.
+   */
+  readonly cpuUs: number;
+  /** Latency percentiles, ms. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** Responses with another status than expected. */
+  readonly unexpected: number;
+}
+
+export const CONNECTIONS = 16;
+
+/** One bounded load run; `pid` is the process whose CPU is counted (none: not counted). */
+export async function load(options: Options, expectedStatus: number, pid?: number): Promise<Load> {
+  const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
+  const result: Result = await autocannon({ connections: CONNECTIONS, timeout: 10, ...options });
+  const cpu = pid === undefined ? Number.NaN : cpuMs(pid) - cpuBefore;
+  const total = Object.values(result.statusCodeStats).reduce((n, s) => n + Number(s.count), 0);
+  const expected = Number(result.statusCodeStats[expectedStatus]?.count ?? 0);
+  return {
+    rps: total / result.duration,
+    cpuUs: (cpu * 1000) / total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: total,
+    errors: result.errors + result.timeouts,
+    unexpected: total - expected,
+  };
+}
+
+// ---- which runtime path ----------------------------------------------------
+
+interface Starter {
+  readonly name: string;
+  start(bundle: Bundle, origin: string): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+const STARTERS: readonly Starter[] = [
+  { name: 'workerd (direct)', start: (bundle, origin) => startWorkerd(bundle, { ORIGIN: origin }) },
+  { name: 'miniflare', start: (bundle, origin) => startMiniflare(bundle, { ORIGIN: origin }) },
+  {
+    name: 'wrangler createTestHarness',
+    async start(bundle, origin) {
+      const harness = createTestHarness({
+        workers: [{ configPath: bundle.config, prebuiltWorkerDir: bundle.dir, vars: { ORIGIN: origin } }],
+      });
+      const { url } = await harness.listen();
+      return { url: url.href.replace(/\/$/, ''), close: () => harness.close() };
+    },
+  },
+  {
+    name: 'wrangler unstable_startWorker (wrangler dev)',
+    async start(bundle, origin) {
+      const worker = await unstable_startWorker({
+        config: bundle.config,
+        bindings: { ORIGIN: { type: 'plain_text', value: origin } },
+        dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, logLevel: 'error' },
+      });
+      await worker.ready;
+      return { url: (await worker.url).href.replace(/\/$/, ''), close: () => worker.dispose() };
+    },
+  },
+];
+
+// ---- contenders ------------------------------------------------------------
+
+interface Contender {
+  readonly name: string;
+  readonly worker: WorkerName;
+  readonly vars?: Record<string, string>;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+/** Paths the site's routes (src/routes.ts) declare: GET /api/items/:id, no DELETE on /api/items. */
+const FORWARDED = { method: 'GET', path: '/api/items/42', status: 200 } as const;
+const REFUSED = { method: 'DELETE', path: '/api/items', status: 405 } as const;
+
+export const CONTENDERS: readonly Contender[] = [
+  { name: 'pass-through (the limit)', worker: 'pass-through', ...FORWARDED },
+  { name: 'method-guard, forwarded', worker: 'method-guard', ...FORWARDED },
+  { name: 'method-guard, 405 at the edge', worker: 'method-guard', ...REFUSED },
+  { name: 'method-guard, 405, LOG_LEVEL=warn', worker: 'method-guard', vars: { LOG_LEVEL: 'warn' }, ...REFUSED },
+  { name: 'itty AutoRouter, forwarded', worker: 'itty AutoRouter', ...FORWARDED },
+  { name: 'hono, forwarded', worker: 'hono', ...FORWARDED },
+];
+
+export interface E2eResult {
+  /** Per runtime path: the pass-through Worker's median run, and how long the path took to start. */
+  readonly runtime: { name: string; startMs: number; load: Load }[];
+  readonly chosenRuntime: string;
+  readonly origin: Load;
+  /** Per contender: one Load per round. */
+  readonly rounds: Record<string, Load[]>;
+  /** Per contender: the median of its rounds. */
+  readonly median: Record<string, Load>;
+  readonly verdicts: Verdict[];
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+function medianLoad(loads: readonly Load[]): Load {
+  return {
+    rps: median(loads.map((l) => l.rps)),
+    cpuUs: median(loads.map((l) => l.cpuUs)),
+    p50: median(loads.map((l) => l.p50)),
+    p99: median(loads.map((l) => l.p99)),
+    requests: loads.reduce((n, l) => n + l.requests, 0),
+    errors: loads.reduce((n, l) => n + l.errors, 0),
+    unexpected: loads.reduce((n, l) => n + l.unexpected, 0),
+  };
+}
+
+async function check(url: string, c: { name: string; method: string; path: string; status: number }): Promise<void> {
+  const response = await fetch(`${url}${c.path}`, { method: c.method });
+  const body = await response.text();
+  if (response.status !== c.status) {
+    throw new Error(`${c.name}: expected ${c.status}, got ${response.status}: ${body.slice(0, 200)}`);
+  }
+}
+
+/**
+ * Every target once a round, in alternating order (A B C, C B A, ...): drift in
+ * the machine's load, and going first or last, fall alike on all of them, and
+ * neighbours in the list are always measured back to back.
+ */
+async function interleaved<T extends { name: string }>(
+  targets: readonly T[],
+  count: number,
+  run: (target: T) => Promise<Load>,
+): Promise<Record<string, Load[]>> {
+  const loads: Record<string, Load[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (let round = 0; round < count; round++) {
+    for (const t of round % 2 ? [...targets].reverse() : targets) loads[t.name]?.push(await run(t));
+  }
+  return loads;
+}
+
+export async function e2eBench(
+  bundles: Record<WorkerName, Bundle>,
+  { rounds, seconds }: { rounds: number; seconds: number },
+): Promise<E2eResult> {
+  heading(`2. End to end on loopback (autocannon, ${CONNECTIONS} connections, ${seconds} s a run)`);
+  const origin = await startOrigin();
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const bounded = (url: string, c: { method: string; path: string }, s = seconds): Options => ({
+      url: `${url}${c.path}`,
+      method: c.method,
+      duration: s,
+      maxOverallRequests: 200_000 * s, // a count bound as well as a time bound
+    });
+    const warm = async (url: string, c: Parameters<typeof check>[1]) => {
+      await check(url, c);
+      await load(bounded(url, c, 1), c.status);
+    };
+
+    // Which way of running workerd costs least: the pass-through Worker under each.
+    const paths: { name: string; url: string; startMs: number }[] = [];
+    for (const starter of STARTERS) {
+      const t0 = performance.now();
+      const running = await starter.start(bundles['pass-through'], origin.url);
+      started.push(running);
+      paths.push({ name: starter.name, url: running.url, startMs: performance.now() - t0 });
+      await warm(running.url, { name: starter.name, ...FORWARDED });
+    }
+    const byPath = await interleaved(paths, 2, (p) => load(bounded(p.url, FORWARDED), 200));
+    const runtime = paths.map((p) => ({ name: p.name, startMs: p.startMs, load: medianLoad(byPath[p.name] ?? []) }));
+    for (const running of started.splice(0)) await running.close();
+    const best = runtime.reduce((a, b) => (b.load.rps > a.load.rps ? b : a));
+    console.log(
+      table(
+        ['runtime path (pass-through Worker)', 'start', 'req/s', 'vs workerd', 'p50 ms', 'p99 ms'],
+        runtime.map((r) => [
+          r.name,
+          `${(r.startMs / 1000).toFixed(1)} s`,
+          r.load.rps.toFixed(0),
+          ratio(r.load.rps, runtime[0]?.load.rps ?? 1),
+          String(r.load.p50),
+          String(r.load.p99),
+        ]),
+      ),
+    );
+    const chosenRuntime = STARTERS[0]?.name as string;
+    console.log(
+      best.name === chosenRuntime
+        ? `${chosenRuntime} adds the least; the contenders below run on it.`
+        : `NOTE: ${best.name} measured faster this run; the contenders below still run on ${chosenRuntime}.`,
+    );
+
+    // The origin alone, for scale: what the loopback origin serves without a Worker in front.
+    await load(bounded(origin.url, FORWARDED, 1), 200);
+    const originLoad = await load(bounded(origin.url, FORWARDED), 200, origin.pid);
+
+    const instances = new Map<string, Running>();
+    const instanceOf = async (c: Contender) => {
+      const key = `${c.worker} ${JSON.stringify(c.vars ?? {})}`;
+      let running = instances.get(key);
+      if (!running) {
+        running = await startWorkerd(bundles[c.worker], { ORIGIN: origin.url, ...c.vars });
+        started.push(running);
+        instances.set(key, running);
+      }
+      return running;
+    };
+    for (const c of CONTENDERS) await warm((await instanceOf(c)).url, c);
+    const loads = await interleaved(CONTENDERS, rounds, async (c) => {
+      const running = await instanceOf(c);
+      return load(bounded(running.url, c), c.status, running.pid);
+    });
+
+    const med = Object.fromEntries(CONTENDERS.map((c) => [c.name, medianLoad(loads[c.name] ?? [])]));
+    const limit = med['pass-through (the limit)'] as Load;
+    console.log(
+      table(
+        [
+          'contender',
+          'req/s',
+          'vs pass-through',
+          'CPU µs/req',
+          'vs pass-through',
+          'p50 ms',
+          'p99 ms',
+          'requests',
+          'errors',
+          'wrong status',
+        ],
+        [
+          ['origin alone (no Worker)', originLoad, originLoad] as const,
+          ...CONTENDERS.map((c) => [c.name, med[c.name] as Load, limit] as const),
+        ].map(([name, l, base]) => [
+          name,
+          l.rps.toFixed(0),
+          ratio(l.rps, base.rps),
+          l.cpuUs.toFixed(0),
+          ratio(l.cpuUs, base.cpuUs),
+          String(l.p50),
+          String(l.p99),
+          String(l.requests),
+          String(l.errors),
+          String(l.unexpected),
+        ]),
+      ),
+    );
+    console.log(
+      `(medians of ${rounds} interleaved rounds. CPU µs/req: what the serving process (workerd; node for the origin)\n` +
+        ' spent per request, from /proc; the capacity ratio below is its inverse: req/s once that process fills a core.)',
+    );
+
+    /** Median per-round ratio of `a` to `b`: req/s measured, or the capacity their CPU per request implies. */
+    const target = (name: string, a: string, b: string, limit: number, by: 'req/s' | 'CPU') => {
+      const ratios = (loads[a] ?? []).map((l, i) => {
+        const other = (loads[b] ?? [])[i] as Load;
+        return by === 'req/s' ? l.rps / other.rps : other.cpuUs / l.cpuUs;
+      });
+      const spread = `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+      const what = by === 'req/s' ? 'req/s' : 'capacity from CPU µs/req';
+      return judge({
+        name: `${name}, ${what}`,
+        ratio: median(ratios),
+        bound: 'min',
+        limit,
+        over: `${a} / ${b}; ${spread}`,
+      });
+    };
+    const verdicts = (['req/s', 'CPU'] as const).flatMap((by) => [
+      target('forwarded throughput', 'method-guard, forwarded', 'pass-through (the limit)', 0.95, by),
+      target('405 at the edge', 'method-guard, 405 at the edge', 'method-guard, forwarded', 2, by),
+      target('405 at the edge, LOG_LEVEL=warn', 'method-guard, 405, LOG_LEVEL=warn', 'method-guard, forwarded', 2, by),
+    ]);
+    for (const v of verdicts) console.log(verdictLine(v));
+    if (Object.values(med).some((l) => l.errors > 0 || l.unexpected > 0)) {
+      console.log('WARNING: some runs had errors or unexpected statuses (see the table).');
+    }
+    return { runtime, chosenRuntime, origin: originLoad, rounds: loads, median: med, verdicts };
+  } finally {
+    for (const running of started) await running.close();
+    await origin.close();
+  }
+}

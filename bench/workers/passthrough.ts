@@ -1,0 +1,4 @@
+/** The limit: every request straight to the origin, nothing decided. */
+import { forward } from './forward.ts';
+
+export default { fetch: forward };

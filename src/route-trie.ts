@@ -1,0 +1,256 @@
+/**
+ * The method map compiled into a segment trie, once per router and options.
+ *
+ * itty dispatches by testing every route's RegExp in turn, so a lookup costs as
+ * much as the table is long. Here each route's path is parsed once into segments
+ * and merged into a trie (cf. Go's routing_tree.go); a lookup walks the key's
+ * segments, so its cost follows the path's depth, not the number of routes.
+ *
+ * Exact, or not at all: a route joins the trie only if its RegExp is exactly the
+ * one itty builds from its path and the path uses the forms below. Every other
+ * route (a custom RegExp passed via `routes`, regex syntax in a path) is left to
+ * the reference scan, whose answer is merged in. test/unit/route-trie.test.ts
+ * holds the result equal to the scan over random route tables.
+ */
+import type { RouteEntry } from 'itty-router';
+import type { MethodMap, MethodMapOptions } from './method-map.ts';
+import type { Declared } from './methods.ts';
+
+/** One `/segment` of a route's path, read the way itty's RegExp reads it. */
+type Step =
+  | { readonly kind: 'literal'; readonly text: string } // /items      that exact segment
+  | { readonly kind: 'param' } //                          /:id        any one non-empty segment
+  | { readonly kind: 'optional' } //                       /:id?       that, or nothing
+  | { readonly kind: 'greedy' } //                         /:rest+     "/" + anything, slashes included
+  | { readonly kind: 'optional-greedy' } //                /:rest+?    that, or nothing
+  | { readonly kind: 'wildcard' } //                       /*          nothing, or "/" + anything but a line break
+  | { readonly kind: 'mixed'; readonly regexp: RegExp }; // /:name.:ext one segment, tested with itty's own RegExp
+
+type PatternStep = Exclude<Step, { kind: 'literal' }>;
+
+interface Node {
+  /** Unique within its trie: marks where the walk has been. */
+  readonly id: number;
+  readonly literals: Map<string, Node>;
+  /** Non-literal steps: a handful per node, all of them tried. */
+  readonly patterns: { readonly step: PatternStep; readonly next: Node }[];
+  /** What the routes ending at this node declare; null if none does. */
+  declared: { readonly methods: Set<string>; all: boolean } | null;
+}
+
+/** itty-router 5 (Router.mjs) turns a path into its RegExp with these rewrites, in this order. */
+const ITTY_REWRITES: readonly (readonly [RegExp, string])[] = [
+  [/(\/?\.?):(\w+)\+/g, '($1(?<$2>[^]+))'],
+  [/(\/?\.?):(\w+)/g, '($1(?<$2>[^$1/]+?))'],
+  [/\./g, '\\.'],
+  [/(\/?)\*/g, '($1.*)?'],
+];
+
+const ittySource = (path: string) => ITTY_REWRITES.reduce((source, [from, to]) => source.replace(from, to), path);
+
+/** Characters that mean something in a RegExp; `.` is not one, itty escapes it. */
+const LITERAL = /^[^\\^$|?*+()[\]{}:]+$/;
+const PARAM = /^:\w+(\?|\+|\+\?)?$/;
+const PARAM_KINDS = { '': 'param', '?': 'optional', '+': 'greedy', '+?': 'optional-greedy' } as const;
+/** Literal text and `:name`/`:name?` within one segment, e.g. `:name.:ext` or `v:major.:minor?`. */
+const MIXED = /^(?:[^\\^$|?*+()[\]{}:]|:\w+\??)+$/;
+/** itty folds the `/` before a leading `:name?` into the optional group: the segment may vanish, slash and all. */
+const LEADING_OPTIONAL = /^\.?:\w+\?/;
+const ASCII = /^\p{ASCII}*$/u;
+const SLASH = 47;
+/** What a RegExp `.` does not match (no `s` flag). */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+function parseSegment(text: string, caseInsensitive: boolean): Step | null {
+  if (text === '*') return { kind: 'wildcard' };
+  const param = PARAM.exec(text);
+  if (param) return { kind: PARAM_KINDS[(param[1] ?? '') as keyof typeof PARAM_KINDS] };
+  if (LITERAL.test(text)) {
+    // The `i` flag folds non-ASCII letters its own way; such literals stay with the scan.
+    if (!caseInsensitive) return { kind: 'literal', text };
+    return ASCII.test(text) ? { kind: 'literal', text: text.toLowerCase() } : null;
+  }
+  if (MIXED.test(text) && !LEADING_OPTIONAL.test(text)) {
+    return { kind: 'mixed', regexp: new RegExp(`^${ittySource(`/${text}`)}$`, caseInsensitive ? 'i' : '') };
+  }
+  return null;
+}
+
+/** The route's steps, or null if the trie cannot stand for its RegExp exactly. */
+function stepsOf(route: RouteEntry, caseInsensitive: boolean): Step[] | null {
+  const [, match, , path] = route;
+  if (typeof path !== 'string' || !(match instanceof RegExp)) return null;
+  if (path !== '' && !path.startsWith('/')) return null;
+  const steps: Step[] = [];
+  for (const text of path === '' ? [] : path.slice(1).split('/')) {
+    const step = parseSegment(text, caseInsensitive);
+    if (step === null) return null;
+    steps.push(step);
+  }
+  try {
+    // The path must be where the RegExp came from (not so for a custom `routes` entry).
+    return new RegExp(`^${ittySource(path)}/*$`).source === match.source ? steps : null;
+  } catch {
+    return null; // e.g. a repeated param name: not a RegExp at all
+  }
+}
+
+function childFor(node: Node, step: Step, newNode: () => Node): Node {
+  if (step.kind === 'literal') {
+    const next = node.literals.get(step.text) ?? newNode();
+    node.literals.set(step.text, next);
+    return next;
+  }
+  let edge = node.patterns.find((p) => patternKey(p.step) === patternKey(step));
+  if (!edge) {
+    edge = { step, next: newNode() };
+    node.patterns.push(edge);
+  }
+  return edge.next;
+}
+
+const patternKey = (step: PatternStep) => (step.kind === 'mixed' ? step.regexp.source : step.kind);
+
+/** Lowercase ASCII only, as the RegExp `i` flag (without `u`) relates ASCII letters to nothing else. */
+const foldAscii = (key: string) => key.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+
+/** One lookup's state: the key, where a route may end, and the nodes where one did. */
+interface Walk {
+  readonly key: string;
+  /** A node reached at `pos >= end` has matched (the rest is trailing slashes, or nothing). */
+  readonly end: number;
+  readonly found: Node[];
+  /** (node, pos) pairs already reached through a step of variable length. */
+  seen: Set<number> | null;
+}
+
+function visit(walk: Walk, node: Node, pos: number): void {
+  if (node.declared && pos >= walk.end) walk.found.push(node);
+  explore(walk, node, pos);
+}
+
+/**
+ * Optional, greedy and wildcard steps can reach one node at one place by many
+ * splits (a few wildcards over a long path: exponentially many); walking each
+ * such place once keeps a lookup polynomial whatever the table and the path.
+ */
+function visitOnce(walk: Walk, node: Node, pos: number): void {
+  const place = node.id * (walk.key.length + 1) + pos;
+  walk.seen ??= new Set();
+  if (walk.seen.has(place)) return;
+  walk.seen.add(place);
+  visit(walk, node, pos);
+}
+
+/** Every step starts at a "/" (or is absent), so the walk only ever stands on one or at the end. */
+function explore(walk: Walk, node: Node, pos: number): void {
+  const { key } = walk;
+  if (key.charCodeAt(pos) !== SLASH) {
+    for (const { step, next } of node.patterns) {
+      if (step.kind === 'optional' || step.kind === 'optional-greedy' || step.kind === 'wildcard')
+        visitOnce(walk, next, pos);
+    }
+    return;
+  }
+  let segmentEnd = key.indexOf('/', pos + 1);
+  if (segmentEnd === -1) segmentEnd = key.length;
+  const nonEmpty = segmentEnd > pos + 1;
+  if (nonEmpty) {
+    const next = node.literals.get(key.slice(pos + 1, segmentEnd));
+    if (next) visit(walk, next, segmentEnd);
+  }
+  for (const { step, next } of node.patterns) {
+    switch (step.kind) {
+      case 'param':
+        if (nonEmpty) visit(walk, next, segmentEnd);
+        break;
+      case 'optional':
+        visitOnce(walk, next, pos);
+        if (nonEmpty) visitOnce(walk, next, segmentEnd);
+        break;
+      case 'mixed':
+        if (step.regexp.test(key.slice(pos, segmentEnd))) visit(walk, next, segmentEnd);
+        break;
+      case 'optional-greedy':
+        visitOnce(walk, next, pos);
+        greedy(walk, next, pos);
+        break;
+      case 'greedy':
+        greedy(walk, next, pos);
+        break;
+      case 'wildcard':
+        visitOnce(walk, next, pos);
+        for (let at = pos + 1; at <= key.length; at++) {
+          if (at === key.length || key.charCodeAt(at) === SLASH) visitOnce(walk, next, at);
+          if (LINE_BREAK.test(key.charAt(at))) break;
+        }
+        break;
+    }
+  }
+}
+
+/** `[^]+` after the "/": at least one character, then wherever the next step may start. */
+function greedy(walk: Walk, next: Node, pos: number): void {
+  const { key } = walk;
+  for (let at = pos + 2; at <= key.length; at++) {
+    if (at === key.length || key.charCodeAt(at) === SLASH) visitOnce(walk, next, at);
+  }
+}
+
+function union(declarations: readonly Declared[]): Declared {
+  const methods = new Set<string>();
+  let all = false;
+  for (const declared of declarations) {
+    for (const method of declared.methods) methods.add(method);
+    all ||= declared.all;
+  }
+  return { methods, all };
+}
+
+/**
+ * Compiles `routes` into a trie; `scan` (the reference scan) answers for the
+ * routes the trie cannot represent exactly.
+ */
+export function compileRouteTrie(
+  routes: readonly RouteEntry[],
+  options: MethodMapOptions,
+  scan: (routes: readonly RouteEntry[], options: MethodMapOptions) => MethodMap,
+): MethodMap {
+  let size = 0;
+  const newNode = (): Node => ({ id: size++, literals: new Map(), patterns: [], declared: null });
+  const root = newNode();
+  const unrepresented: RouteEntry[] = [];
+  for (const route of routes) {
+    const steps = stepsOf(route, options.caseInsensitive);
+    if (steps === null) {
+      unrepresented.push(route);
+      continue;
+    }
+    let node = root;
+    for (const step of steps) node = childFor(node, step, newNode);
+    node.declared ??= { methods: new Set(), all: false };
+    const method = String(route[0]).toUpperCase();
+    if (method === 'ALL') node.declared.all = true;
+    else node.declared.methods.add(method);
+  }
+  const fallback = unrepresented.length > 0 ? scan(unrepresented, options) : null;
+
+  return {
+    lookup(key) {
+      let path = options.caseInsensitive ? foldAscii(key) : key;
+      // Strict patterns end in `$`, not `/*$`: the root "/" is then the empty path, as in scanMethodMap.
+      if (options.strictTrailingSlash && path === '/') path = '';
+      let end = path.length;
+      // Otherwise itty's `/*$` tail lets trailing slashes match.
+      if (!options.strictTrailingSlash) while (end > 0 && path.charCodeAt(end - 1) === SLASH) end--;
+      const walk: Walk = { key: path, end, found: [], seen: null };
+      visit(walk, root, 0);
+
+      const declared: Declared[] = walk.found.map((node) => node.declared as Declared);
+      const scanned = fallback?.lookup(key);
+      if (scanned) declared.push(scanned);
+      if (declared.length === 0) return null;
+      return declared.length === 1 ? (declared[0] as Declared) : union(declared);
+    },
+  };
+}
