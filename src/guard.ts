@@ -3,23 +3,32 @@
  * (compiled once per router and options), the decision, then an edge answer or
  * the forward. Data flows one way: request → canonical path → decision → answer.
  */
-import type { RouterType } from 'itty-router';
 import { type Config, ConfigError, parseConfig } from './config.ts';
 import { applyCors, preflightResponse } from './cors.ts';
 import { type Decision, decide } from './decide.ts';
+import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { type DecisionLog, logDecision } from './log.ts';
 import { compileMethodMap, type MethodMap } from './method-map.ts';
 import { allowHeader } from './methods.ts';
 import { forward, OriginUnreachable } from './origin.ts';
 import { optionsResponse, problemResponse, statusInit, withoutBody } from './responses.ts';
 
-export type SiteRouter = Pick<RouterType, 'routes' | 'fetch'>;
+import type { SiteRouter } from './site-router.ts';
+
+export type { SiteRouter };
+
+/** The site's router and what is derived from it once. */
+interface Site {
+  readonly router: SiteRouter;
+  readonly runsHandlers: RunsHandlers;
+}
 
 export interface Guard {
   fetch(request: Request, env?: unknown, ctx?: unknown): Promise<Response>;
 }
 
 export function createGuard(router: SiteRouter): Guard {
+  const site: Site = { router, runsHandlers: handlerRunner(router) };
   const configs = new WeakMap<object, Config | ConfigError>();
   const maps = new Map<string, MethodMap>();
 
@@ -67,7 +76,7 @@ export function createGuard(router: SiteRouter): Guard {
       }
       const url = new URL(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
-      const response = await respond(router, request, url, decision, config, env, ctx);
+      const response = await respond(site, request, url, decision, config, env, ctx);
       if (config.cors && decision.action !== 'preflight') {
         const headers = new Headers(response.headers);
         applyCors(config.cors, request.headers.get('origin'), headers);
@@ -79,7 +88,7 @@ export function createGuard(router: SiteRouter): Guard {
 }
 
 async function respond(
-  router: SiteRouter,
+  { router, runsHandlers }: Site,
   request: Request,
   url: URL,
   decision: Decision,
@@ -128,35 +137,36 @@ async function respond(
       return response;
     }
     case 'pass': {
-      const target = new URL(url);
-      target.pathname = decision.path;
-      // HEAD that only GET declares: the GET handler answers, the body is dropped.
-      const edgeRequest =
-        decision.handlerMethod === request.method
-          ? new Request(target, request)
-          : new Request(target, { method: decision.handlerMethod, headers: request.headers });
-      let answer: unknown;
-      try {
-        answer = await router.fetch(edgeRequest, env, ctx);
-      } catch (error) {
-        const detail = `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`;
-        log({ level: 'error', decision: 'handler-error', status: 500, detail });
-        return problemResponse({ status: 500, detail }, accept);
+      let forwarded = request;
+      if (runsHandlers(decision.handlerMethod, decision.path)) {
+        const target = new URL(url);
+        target.pathname = decision.path;
+        // HEAD that only GET declares: the GET handler answers, the body is dropped.
+        const edgeRequest =
+          decision.handlerMethod === request.method
+            ? new Request(target, request)
+            : new Request(target, { method: decision.handlerMethod, headers: request.headers });
+        let answer: unknown;
+        try {
+          answer = await router.fetch(edgeRequest, env, ctx);
+        } catch (error) {
+          const detail = `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`;
+          log({ level: 'error', decision: 'handler-error', status: 500, detail });
+          return problemResponse({ status: 500, detail }, accept);
+        }
+        if (answer instanceof Response) return request.method === 'HEAD' ? withoutBody(answer) : answer;
+        if (answer !== undefined && answer !== null) {
+          const detail = `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`;
+          log({ level: 'error', decision: 'handler-error', status: 500, detail });
+          return problemResponse({ status: 500, detail }, accept);
+        }
+        // The edge request now holds the body stream; the HEAD-as-GET copy has none.
+        if (edgeRequest.method === request.method) forwarded = edgeRequest;
       }
-      if (answer instanceof Response) return request.method === 'HEAD' ? withoutBody(answer) : answer;
-      if (answer !== undefined && answer !== null) {
-        const detail = `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`;
-        log({ level: 'error', decision: 'handler-error', status: 500, detail });
-        return problemResponse({ status: 500, detail }, accept);
-      }
       try {
-        const forwarded = await forward(
-          decision.handlerMethod === request.method ? edgeRequest : request,
-          decision.path,
-          config,
-        );
-        log({ level: 'debug', decision: 'forward', status: forwarded.status });
-        return forwarded;
+        const response = await forward(forwarded, url, decision.path, config);
+        log({ level: 'debug', decision: 'forward', status: response.status });
+        return response;
       } catch (error) {
         if (!(error instanceof OriginUnreachable)) throw error;
         log({ level: 'warn', decision: 'origin-unreachable', status: 502, detail: error.message });

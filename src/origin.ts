@@ -25,8 +25,14 @@ export class OriginUnreachable extends Error {
   }
 }
 
-export async function forward(request: Request, canonicalPath: string, config: Config): Promise<Response> {
-  const target = targetUrl(new URL(request.url), canonicalPath, config);
+/** `requestUrl` is the request's URL as the guard already parsed it. */
+export async function forward(
+  request: Request,
+  requestUrl: URL,
+  canonicalPath: string,
+  config: Config,
+): Promise<Response> {
+  const target = targetUrl(requestUrl, canonicalPath, config);
   const headers = new Headers(request.headers);
   headers.set(HOP_HEADER, '1');
   if (config.stripMethodOverride) for (const name of Object.keys(OVERRIDE_HEADERS)) headers.delete(name);

@@ -31,6 +31,7 @@ export function methodOverrides(headers: Headers, search: string): Override[] {
     // Headers.get joins repeated fields with ", ": each one counts.
     for (const part of value.split(',')) found.push({ source, value: part.trim() });
   }
+  if (search === '') return found;
   for (const value of new URLSearchParams(search).getAll(OVERRIDE_QUERY_PARAM)) {
     found.push({ source: `?${OVERRIDE_QUERY_PARAM}`, value: value.trim() });
   }
