@@ -9,9 +9,13 @@ import type { SiteRouter } from './site-router.ts';
 export type RunsHandlers = (method: string, path: string) => boolean;
 
 export function handlerRunner(router: SiteRouter): RunsHandlers {
-  // Router({ before, finally }) spreads its options onto the router: middleware runs on every request.
-  const { before, finally: after } = router as { before?: unknown[]; finally?: unknown[] };
-  if ((before?.length ?? 0) + (after?.length ?? 0) > 0) return () => true;
+  // Router({ before, finally }) spreads its options onto the router: middleware runs on every
+  // request. Own properties only: itty's prototype Proxy answers any other name with a route adder.
+  const middleware = ['before', 'finally'].some((name) => {
+    const list = Object.hasOwn(router, name) ? (router as Record<string, unknown>)[name] : undefined;
+    return Array.isArray(list) && list.length > 0;
+  });
+  if (middleware) return () => true;
   const routes = router.routes
     .filter(([, , handlers]) => handlers.length > 0)
     .map(([method, match]) => ({ method: String(method).toUpperCase(), match }));
