@@ -18,6 +18,7 @@ import { canonicalPath } from '../src/canonical.ts';
 import { parseConfig } from '../src/config.ts';
 import { compileMethodMap, type MethodMap, type MethodMapOptions } from '../src/method-map.ts';
 import { allowedMethods, isMethodToken, NEVER_IMPLIED_BY_ALL, sortMethods, WORKER_METHODS } from '../src/methods.ts';
+import { middleware } from '../src/site-router.ts';
 
 /** What the lint reads from a router: itty's own fields. */
 export interface RouterLike {
@@ -160,15 +161,6 @@ function codeShape(fn: unknown): string {
   return String(fn).replace(/(?<![.\w$])[A-Za-z_$][\w$]*/g, '_');
 }
 const AUTO_ROUTER_MISSING = new Set([AutoRouter, AutoRouterFromIndex].map((make) => codeShape(make().finally?.[0])));
-
-/**
- * A router's own middleware list. Reading `router.before` directly is wrong: an itty
- * router's prototype is a Proxy that turns every unknown property into a route method.
- */
-function middleware(router: RouterLike, key: 'before' | 'finally'): readonly unknown[] {
-  const value = Object.hasOwn(router, key) ? router[key] : undefined;
-  return Array.isArray(value) ? value : [];
-}
 
 function isAutoRouter(router: RouterLike): boolean {
   const first = middleware(router, 'finally')[0];

@@ -3,19 +3,14 @@
  * Most rules have no handler ("allowed: forward"); skipping itty's dispatch for
  * them keeps a forward close to the cost of a bare pass-through Worker.
  */
-import type { SiteRouter } from './site-router.ts';
+import { middleware, type SiteRouter } from './site-router.ts';
 
 /** Would itty run any handler (or middleware) for this method on this canonical path? */
 export type RunsHandlers = (method: string, path: string) => boolean;
 
 export function handlerRunner(router: SiteRouter): RunsHandlers {
-  // Router({ before, finally }) spreads its options onto the router: middleware runs on every
-  // request. Own properties only: itty's prototype Proxy answers any other name with a route adder.
-  const middleware = ['before', 'finally'].some((name) => {
-    const list = Object.hasOwn(router, name) ? (router as Record<string, unknown>)[name] : undefined;
-    return Array.isArray(list) && list.length > 0;
-  });
-  if (middleware) return () => true;
+  // Middleware runs on every request.
+  if (middleware(router, 'before').length + middleware(router, 'finally').length > 0) return () => true;
   const routes = router.routes
     .filter(([, , handlers]) => handlers.length > 0)
     .map(([method, match]) => ({ method: String(method).toUpperCase(), match }));
