@@ -7,7 +7,7 @@ import { type Config, ConfigError, parseConfig } from './config.ts';
 import { applyCors, preflightResponse } from './cors.ts';
 import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
-import { type DecisionLog, logDecision } from './log.ts';
+import { type DecisionLog, logDecision, logs } from './log.ts';
 import { compileMethodMap, type MethodMap } from './method-map.ts';
 import { allowHeader } from './methods.ts';
 import { forward, OriginUnreachable } from './origin.ts';
@@ -60,7 +60,6 @@ export function createGuard(router: SiteRouter): Guard {
   return {
     async fetch(request, env, ctx) {
       const config = configFor(env);
-      const accept = request.headers.get('accept');
       if (config instanceof ConfigError) {
         // LOG_LEVEL itself may be the bad setting: a misconfiguration is always logged.
         logDecision('error', {
@@ -72,7 +71,7 @@ export function createGuard(router: SiteRouter): Guard {
           detail: config.message,
           ray: request.headers.get('cf-ray'),
         });
-        return problemResponse({ status: 500, detail: config.message }, accept);
+        return problemResponse({ status: 500, detail: config.message }, request.headers.get('accept'));
       }
       const url = new URL(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
@@ -96,14 +95,17 @@ async function respond(
   env: unknown,
   ctx: unknown,
 ): Promise<Response> {
-  const accept = request.headers.get('accept');
-  const log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) =>
+  // Header reads cross into the runtime: only the answers that need them make them.
+  const problem = (p: Parameters<typeof problemResponse>[0]) => problemResponse(p, request.headers.get('accept'));
+  const log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) => {
+    if (!logs(config.logLevel, entry.level)) return;
     logDecision(config.logLevel, {
       ...entry,
       method: request.method,
       path: decision.path,
       ray: request.headers.get('cf-ray'),
     });
+  };
 
   switch (decision.action) {
     case 'refuse': {
@@ -115,7 +117,7 @@ async function respond(
         allow,
         detail: decision.detail,
       });
-      return problemResponse(decision, accept);
+      return problem(decision);
     }
     case 'options':
       return optionsResponse(decision.allow);
@@ -146,19 +148,23 @@ async function respond(
           decision.handlerMethod === request.method
             ? new Request(target, request)
             : new Request(target, { method: decision.handlerMethod, headers: request.headers });
+        const handlerError = (detail: string) => {
+          log({ level: 'error', decision: 'handler-error', status: 500, detail });
+          return problem({ status: 500, detail });
+        };
         let answer: unknown;
         try {
           answer = await router.fetch(edgeRequest, env, ctx);
         } catch (error) {
-          const detail = `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`;
-          log({ level: 'error', decision: 'handler-error', status: 500, detail });
-          return problemResponse({ status: 500, detail }, accept);
+          return handlerError(
+            `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
         if (answer instanceof Response) return request.method === 'HEAD' ? withoutBody(answer) : answer;
         if (answer !== undefined && answer !== null) {
-          const detail = `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`;
-          log({ level: 'error', decision: 'handler-error', status: 500, detail });
-          return problemResponse({ status: 500, detail }, accept);
+          return handlerError(
+            `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`,
+          );
         }
         // The edge request now holds the body stream; the HEAD-as-GET copy has none.
         if (edgeRequest.method === request.method) forwarded = edgeRequest;
@@ -170,7 +176,7 @@ async function respond(
       } catch (error) {
         if (!(error instanceof OriginUnreachable)) throw error;
         log({ level: 'warn', decision: 'origin-unreachable', status: 502, detail: error.message });
-        return problemResponse({ status: 502, detail: error.message }, accept);
+        return problem({ status: 502, detail: error.message });
       }
     }
   }

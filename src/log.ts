@@ -18,8 +18,13 @@ export interface DecisionLog {
   readonly ray?: string | null;
 }
 
+/** Is `level` logged under `threshold`? Callers ask first to build no entry for nothing. */
+export function logs(threshold: LogLevel, level: DecisionLog['level']): boolean {
+  return RANK[level] >= RANK[threshold];
+}
+
 export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
-  if (RANK[entry.level] < RANK[threshold]) return;
+  if (!logs(threshold, entry.level)) return;
   const { level, decision, status, method, path, allow, detail, ray } = entry;
   // A fixed field order: what happened first, why last, so `wrangler tail` lines read alike.
   const line = JSON.stringify({ source: 'method-guard', level, decision, status, method, path, allow, detail, ray });
