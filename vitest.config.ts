@@ -1,13 +1,21 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+// The repository's Worker imports the package by name, as a user would (tsconfig `paths` for tsc/wrangler).
+const resolve = { alias: { 'method-guard': new URL('./src/guard/index.ts', import.meta.url).pathname } };
+
 export default defineConfig({
+  resolve,
   test: {
     projects: [
       // Pure functions: the decision, canonical paths, config, Allow.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'examples/**/*.test.ts'], environment: 'node' } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'examples/**/*.test.ts'], environment: 'node' },
+      },
       // The Worker inside workerd (wrangler.toml), with a real node origin beside it.
       {
+        extends: true,
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
@@ -23,6 +31,7 @@ export default defineConfig({
       },
       // The bundled Worker in workerd (Miniflare) + real node origins: streaming, faults, big bodies.
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
@@ -34,6 +43,7 @@ export default defineConfig({
       },
       // Headless Chromium (Debian's package) against the guard: CORS as a browser enforces it.
       {
+        extends: true,
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -7,9 +7,9 @@
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { Router } from 'itty-router';
 import { do_not_optimize, measure } from 'mitata';
-import { parseConfig } from '../src/config.ts';
-import { decide } from '../src/decide.ts';
-import { compileMethodMap, scanMethodMap } from '../src/method-map.ts';
+import { parseConfig } from '../src/guard/config.ts';
+import { decide } from '../src/guard/decide.ts';
+import { compileMethodMap, scanMethodMap } from '../src/guard/map/method-map.ts';
 import { heading, judge, ns, ratio, table, type Verdict, verdictLine } from './report.ts';
 import { type Probe, probes, type Route, routeTable, SIZES } from './tables.ts';
 

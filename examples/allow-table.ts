@@ -4,11 +4,11 @@
  * example's Allow table must pass.
  */
 import { expect, it } from 'vitest';
-import { analyzeRouter } from '../scripts/route-table.ts';
-import { parseConfig } from '../src/config.ts';
-import { type Decision, decide } from '../src/decide.ts';
-import { createGuard, type SiteRouter } from '../src/guard.ts';
-import { compileMethodMap } from '../src/method-map.ts';
+import { analyzeRouter } from '../src/cli/route-table.ts';
+import { parseConfig } from '../src/guard/config.ts';
+import { type Decision, decide } from '../src/guard/decide.ts';
+import { createGuard, type SiteRouter } from '../src/guard/guard.ts';
+import { compileMethodMap } from '../src/guard/map/method-map.ts';
 
 // Decisions are logged elsewhere (test/integration/logs.test.ts); here they are noise.
 const ENV = { ORIGIN: 'http://origin.invalid', LOG_LEVEL: 'off' };

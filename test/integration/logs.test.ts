@@ -1,6 +1,6 @@
 /** Structured decision logs, read from the real Worker's stdout/stderr in workerd (test/fixtures/routes.ts). */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DecisionLog } from '../../src/log.ts';
+import type { DecisionLog } from '../../src/guard/http/log.ts';
 import { type GuardServer, startGuard } from '../support/guard-server.ts';
 import { send } from '../support/http.ts';
 

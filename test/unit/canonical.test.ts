@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalPath } from '../../src/canonical.ts';
+import { canonicalPath } from '../../src/guard/request/canonical.ts';
 
 const loose = { strictTrailingSlash: false, caseInsensitive: false };
 const canon = (path: string, options = loose) => canonicalPath(path, options);

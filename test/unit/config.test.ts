@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
-import { type Config, ConfigError, DEFAULTS, parseConfig, type Setting } from '../../src/config.ts';
+import { type Config, ConfigError, DEFAULTS, parseConfig, type Setting } from '../../src/guard/config.ts';
 
 /** The ConfigError `parseConfig(env)` throws (fails the test if it throws nothing). */
 function configError(env: Record<string, unknown>): ConfigError {

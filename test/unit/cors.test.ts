@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CorsConfig } from '../../src/config.ts';
-import { applyCors, preflightResponse } from '../../src/cors.ts';
+import type { CorsConfig } from '../../src/guard/config.ts';
+import { applyCors, preflightResponse } from '../../src/guard/http/cors.ts';
 
 const APP = 'https://app.example';
 const ALLOW = ['GET', 'HEAD', 'PUT', 'OPTIONS'];

@@ -1,8 +1,8 @@
 import { Router } from 'itty-router';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.ts';
-import { type Decision, decide } from '../../src/decide.ts';
-import { compileMethodMap } from '../../src/method-map.ts';
+import { parseConfig } from '../../src/guard/config.ts';
+import { type Decision, decide } from '../../src/guard/decide.ts';
+import { compileMethodMap } from '../../src/guard/map/method-map.ts';
 
 const router = Router()
   .get('/hello')

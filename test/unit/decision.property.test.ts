@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { Router } from 'itty-router';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.ts';
-import { decide } from '../../src/decide.ts';
-import { compileMethodMap } from '../../src/method-map.ts';
+import { parseConfig } from '../../src/guard/config.ts';
+import { decide } from '../../src/guard/decide.ts';
+import { compileMethodMap } from '../../src/guard/map/method-map.ts';
 import {
   effectiveMethods,
   ittyPath,

@@ -1,6 +1,6 @@
 import { Router } from 'itty-router';
 import { describe, expect, it } from 'vitest';
-import { handlerRunner } from '../../src/dispatch.ts';
+import { handlerRunner } from '../../src/guard/dispatch.ts';
 
 const answer = () => new Response('edge');
 

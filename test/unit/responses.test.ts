@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optionsResponse, prefersJson, problemResponse, withoutBody } from '../../src/responses.ts';
+import { optionsResponse, prefersJson, problemResponse, withoutBody } from '../../src/guard/http/responses.ts';
 
 describe('prefersJson: content negotiation for error bodies', () => {
   const cases: [accept: string | null, json: boolean][] = [

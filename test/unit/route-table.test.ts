@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { AutoRouter, IttyRouter, Router } from 'itty-router';
 import { AutoRouter as AutoRouterAlone } from 'itty-router/AutoRouter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeRouter, type Finding, formatReport, type RouterLike } from '../../scripts/route-table.ts';
-import { parseConfig } from '../../src/config.ts';
-import { decide } from '../../src/decide.ts';
-import { compileMethodMap } from '../../src/method-map.ts';
+import { analyzeRouter, type Finding, formatReport, type RouterLike } from '../../src/cli/route-table.ts';
+import { parseConfig } from '../../src/guard/config.ts';
+import { decide } from '../../src/guard/decide.ts';
+import { compileMethodMap } from '../../src/guard/map/method-map.ts';
 import siteRouter from '../../src/routes.ts';
 import fixtureRouter from '../fixtures/routes.ts';
 
@@ -267,7 +267,7 @@ describe('npm run routes', () => {
   const node = resolve('node_modules/.bin/node');
   const run = async (...args: string[]) => {
     try {
-      const { stdout } = await promisify(execFile)(node, ['scripts/routes.ts', ...args]);
+      const { stdout } = await promisify(execFile)(node, ['src/cli/routes.ts', ...args]);
       return { code: 0, stdout, stderr: '' };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { type RouteEntry, Router, type RouterType } from 'itty-router';
 import { describe, expect, it } from 'vitest';
-import { compileMethodMap, type MethodMapOptions, scanMethodMap } from '../../src/method-map.ts';
-import type { Declared } from '../../src/methods.ts';
+import { compileMethodMap, type MethodMapOptions, scanMethodMap } from '../../src/guard/map/method-map.ts';
+import type { Declared } from '../../src/guard/map/methods.ts';
 
 const OPTION_SETS: MethodMapOptions[] = [
   { strictTrailingSlash: false, caseInsensitive: false },

@@ -2,7 +2,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { Router } from 'itty-router';
 import { describe, expect, it } from 'vitest';
-import { createGuard } from '../../src/guard.ts';
+import { createGuard } from '../../src/guard/guard.ts';
 
 /** A request body that counts how often the runtime pulled from it. */
 function countingBody(bytes: number) {

@@ -3,7 +3,7 @@
  * validated once into a typed value. A bad value is a ConfigError naming the
  * setting and what it accepts, never a stack trace from deep inside a request.
  */
-import { isMethodToken } from './methods.ts';
+import { isMethodToken } from './map/methods.ts';
 
 export type UnmatchedPolicy = 'forward' | '404';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';

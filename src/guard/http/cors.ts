@@ -4,8 +4,8 @@
  * and what the guard lets through cannot disagree. Without CORS config nothing
  * here runs.
  */
-import type { CorsConfig } from './config.ts';
-import { allowHeader } from './methods.ts';
+import type { CorsConfig } from '../config.ts';
+import { allowHeader } from '../map/methods.ts';
 import { optionsResponse } from './responses.ts';
 
 function allowedOrigin(cors: CorsConfig, origin: string | null): string | null {

@@ -2,7 +2,7 @@
  * The guard's own answers: OPTIONS, and errors as text/plain or, when the client
  * prefers JSON, RFC 9457 problem details.
  */
-import { allowHeader } from './methods.ts';
+import { allowHeader } from '../map/methods.ts';
 
 export const STATUS_TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',

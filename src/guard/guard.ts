@@ -4,14 +4,14 @@
  * the forward. Data flows one way: request → canonical path → decision → answer.
  */
 import { type Config, ConfigError, parseConfig } from './config.ts';
-import { applyCors, preflightResponse } from './cors.ts';
 import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
-import { type DecisionLog, logDecision, logs } from './log.ts';
-import { compileMethodMap, type MethodMap } from './method-map.ts';
-import { allowHeader } from './methods.ts';
-import { forward, OriginUnreachable } from './origin.ts';
-import { optionsResponse, problemResponse, statusInit, withoutBody } from './responses.ts';
+import { applyCors, preflightResponse } from './http/cors.ts';
+import { type DecisionLog, logDecision, logs } from './http/log.ts';
+import { forward, OriginUnreachable } from './http/origin.ts';
+import { optionsResponse, problemResponse, statusInit, withoutBody } from './http/responses.ts';
+import { compileMethodMap, type MethodMap } from './map/method-map.ts';
+import { allowHeader } from './map/methods.ts';
 
 import type { SiteRouter } from './site-router.ts';
 

@@ -3,12 +3,12 @@
  * what to do. No I/O, no Request bodies: unit-tested without HTTP.
  */
 
-import { canonicalPath } from './canonical.ts';
 import type { Config } from './config.ts';
-import { HOP_HEADER } from './loop.ts';
-import type { MethodMap } from './method-map.ts';
-import { allowedMethods, allows, type Declared, declares, isMethodToken } from './methods.ts';
-import { methodOverrides } from './override.ts';
+import { HOP_HEADER } from './http/loop.ts';
+import type { MethodMap } from './map/method-map.ts';
+import { allowedMethods, allows, type Declared, declares, isMethodToken } from './map/methods.ts';
+import { canonicalPath } from './request/canonical.ts';
+import { methodOverrides } from './request/override.ts';
 
 export interface RequestFacts {
   readonly method: string;

@@ -13,8 +13,8 @@
  * holds the result equal to the scan over random route tables.
  */
 import type { RouteEntry } from 'itty-router';
-import type { MethodMap, MethodMapOptions } from './method-map.ts';
 import type { Declared } from './methods.ts';
+import type { MethodMap, MethodMapOptions } from './scan.ts';
 
 /** One `/segment` of a route's path, read the way itty's RegExp reads it. */
 type Step =

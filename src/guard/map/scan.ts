@@ -1,5 +1,6 @@
 /**
- * The method map: which methods the site's router declares for a path.
+ * The method map's interface and its reference implementation: which methods
+ * the site's router declares for a path, by itty's own regex scan.
  *
  * Derived from `router.routes` (itty's own `[METHOD, RegExp, handlers, path]`
  * entries), so the router stays the single source of truth. Each lookup asks
@@ -7,7 +8,6 @@
  */
 import type { RouteEntry } from 'itty-router';
 import type { Declared } from './methods.ts';
-import { compileRouteTrie } from './route-trie.ts';
 
 export interface MethodMapOptions {
   readonly strictTrailingSlash: boolean;
@@ -50,9 +50,4 @@ export function scanMethodMap(routes: readonly RouteEntry[], options: MethodMapO
       return matched ? { methods, all } : null;
     },
   };
-}
-
-/** The map the guard uses: a segment trie (src/route-trie.ts), equal to the scan, its cost flat in the table size. */
-export function compileMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
-  return compileRouteTrie(routes, options, scanMethodMap);
 }

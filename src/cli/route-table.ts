@@ -14,11 +14,17 @@
  */
 import { AutoRouter as AutoRouterFromIndex, type RouteEntry } from 'itty-router';
 import { AutoRouter } from 'itty-router/AutoRouter';
-import { canonicalPath } from '../src/canonical.ts';
-import { parseConfig } from '../src/config.ts';
-import { compileMethodMap, type MethodMap, type MethodMapOptions } from '../src/method-map.ts';
-import { allowedMethods, isMethodToken, NEVER_IMPLIED_BY_ALL, sortMethods, WORKER_METHODS } from '../src/methods.ts';
-import { middleware } from '../src/site-router.ts';
+import { parseConfig } from '../guard/config.ts';
+import { compileMethodMap, type MethodMap, type MethodMapOptions } from '../guard/map/method-map.ts';
+import {
+  allowedMethods,
+  isMethodToken,
+  NEVER_IMPLIED_BY_ALL,
+  sortMethods,
+  WORKER_METHODS,
+} from '../guard/map/methods.ts';
+import { canonicalPath } from '../guard/request/canonical.ts';
+import { middleware } from '../guard/site-router.ts';
 
 /** What the lint reads from a router: itty's own fields. */
 export interface RouterLike {

@@ -3,7 +3,7 @@
  * and Workers Logs show why a request was refused. Plain forwards log only at
  * `debug` (a line per request costs money at scale).
  */
-import type { LogLevel } from './config.ts';
+import type { LogLevel } from '../config.ts';
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
 

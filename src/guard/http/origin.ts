@@ -2,9 +2,9 @@
  * Forwarding an allowed request to the origin: same method, headers and body,
  * streamed both ways, redirects passed through, the canonical path on the wire.
  */
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
+import { OVERRIDE_HEADERS, searchWithoutOverride } from '../request/override.ts';
 import { HOP_HEADER } from './loop.ts';
-import { OVERRIDE_HEADERS, searchWithoutOverride } from './override.ts';
 
 /** Where the request goes: ORIGIN (or the request's own URL) + canonical path + query. */
 export function targetUrl(requestUrl: URL, canonicalPath: string, config: Config): URL {

@@ -1,0 +1,5 @@
+/**
+ * method-guard's public entry: what `import … from 'method-guard'` gives.
+ * Runtime code only (Web APIs, no `node:`): it is bundled into a Worker.
+ */
+export { createGuard, type Guard, type SiteRouter } from './guard.ts';
