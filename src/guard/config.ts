@@ -29,21 +29,116 @@ export interface Config {
   readonly logLevel: LogLevel;
 }
 
-/** The settings this Worker reads, with their defaults as wrangler.toml ships them. */
-export const DEFAULTS = {
-  ORIGIN: '',
-  UNMATCHED: 'forward',
-  STRICT_TRAILING_SLASH: 'false',
-  CASE_INSENSITIVE: 'false',
-  STRIP_METHOD_OVERRIDE: 'false',
-  CORS_ALLOW_ORIGINS: '',
-  CORS_ALLOW_HEADERS: '',
-  CORS_MAX_AGE: '600',
-  CORS_ALLOW_CREDENTIALS: 'false',
-  LOG_LEVEL: 'info',
-} as const;
+/**
+ * Every setting, one row each: the Worker variable, the `createGuard` option that
+ * sets the same thing, its default (as the variable is written), and what it
+ * accepts (the text a ConfigError and `method-guard check` print). To add a
+ * setting: add a row here, a field to GuardOptions, and read it in parseConfig.
+ */
+export const SETTINGS = [
+  {
+    variable: 'ORIGIN',
+    option: 'origin',
+    default: '',
+    accepts:
+      'an http(s) origin such as "http://127.0.0.1:9000" (no path, query or fragment), or "" to forward to the request URL',
+  },
+  { variable: 'UNMATCHED', option: 'unmatched', default: 'forward', accepts: 'one of "forward", "404"' },
+  { variable: 'STRICT_TRAILING_SLASH', option: 'strictTrailingSlash', default: 'false', accepts: '"true" or "false"' },
+  { variable: 'CASE_INSENSITIVE', option: 'caseInsensitive', default: 'false', accepts: '"true" or "false"' },
+  { variable: 'STRIP_METHOD_OVERRIDE', option: 'stripMethodOverride', default: 'false', accepts: '"true" or "false"' },
+  {
+    variable: 'CORS_ALLOW_ORIGINS',
+    option: 'cors.allowOrigins',
+    default: '',
+    accepts: '"*" or a comma list of origins such as "https://app.example.com"',
+  },
+  {
+    variable: 'CORS_ALLOW_HEADERS',
+    option: 'cors.allowHeaders',
+    default: '',
+    accepts:
+      '"" (echo what the preflight asks for) or a comma list of header names such as "content-type, authorization"',
+  },
+  { variable: 'CORS_MAX_AGE', option: 'cors.maxAge', default: '600', accepts: 'a whole number of seconds, e.g. "600"' },
+  {
+    variable: 'CORS_ALLOW_CREDENTIALS',
+    option: 'cors.allowCredentials',
+    default: 'false',
+    accepts: '"true" or "false"',
+  },
+  {
+    variable: 'LOG_LEVEL',
+    option: 'logLevel',
+    default: 'info',
+    accepts: 'one of "debug", "info", "warn", "error", "off"',
+  },
+] as const satisfies readonly SettingRow[];
 
-export type Setting = keyof typeof DEFAULTS;
+export interface SettingRow {
+  /** The Worker variable: wrangler.toml `[vars]`, `wrangler dev --var`, the dashboard. */
+  readonly variable: string;
+  /** The same setting as a `createGuard` option: a dotted path into GuardOptions. */
+  readonly option: string;
+  /** The default, written as the variable would be. */
+  readonly default: string;
+  /** What the setting accepts, in the words a ConfigError uses. */
+  readonly accepts: string;
+}
+
+export type Setting = (typeof SETTINGS)[number]['variable'];
+
+/** The settings this Worker reads, with their defaults as wrangler.toml ships them. */
+export const DEFAULTS = Object.fromEntries(SETTINGS.map((row) => [row.variable, row.default])) as {
+  readonly [S in Setting]: Extract<(typeof SETTINGS)[number], { variable: S }>['default'];
+};
+
+const ROWS = new Map<string, SettingRow>(SETTINGS.map((row) => [row.variable, row]));
+
+/** The table row of a setting. */
+export function settingRow(setting: Setting): SettingRow {
+  return ROWS.get(setting) as SettingRow;
+}
+
+/**
+ * `createGuard(router, options)`: the Worker variables, typed, for code.
+ * Precedence: a variable with a non-empty value wins over the option, so each
+ * wrangler environment (or `wrangler dev --var`) can still change what the code
+ * sets; an absent or empty variable leaves the option in force. Options are
+ * validated exactly like variables, when `createGuard` runs.
+ */
+export interface GuardOptions {
+  /**
+   * Where allowed requests that no handler answers are forwarded, e.g.
+   * `"https://origin.example.com"` (no path). Unset: the request's own URL, i.e.
+   * the zone's origin when the Worker runs on a route. Variable `ORIGIN`.
+   */
+  readonly origin?: string | URL;
+  /** Paths no route matches: `"forward"` (default) or `"404"`. Variable `UNMATCHED`. */
+  readonly unmatched?: UnmatchedPolicy;
+  /** `true`: `/a/` is a different path from `/a` (default `false`). Variable `STRICT_TRAILING_SLASH`. */
+  readonly strictTrailingSlash?: boolean;
+  /** `true`: match paths case-insensitively, for origins that read them so. Variable `CASE_INSENSITIVE`. */
+  readonly caseInsensitive?: boolean;
+  /**
+   * `true`: remove `X-HTTP-Method-Override` & co. (and `?_method`) before forwarding,
+   * instead of checking them against the method map. Variable `STRIP_METHOD_OVERRIDE`.
+   */
+  readonly stripMethodOverride?: boolean;
+  /** CORS answered from the method map; off while `allowOrigins` is unset or empty. */
+  readonly cors?: {
+    /** `"*"` or the page origins allowed, e.g. `["https://app.example.com"]`. Variable `CORS_ALLOW_ORIGINS`. */
+    readonly allowOrigins?: '*' | string | readonly string[];
+    /** Request headers a page may send; unset echoes what the preflight asks for. Variable `CORS_ALLOW_HEADERS`. */
+    readonly allowHeaders?: string | readonly string[];
+    /** Seconds a browser may cache a preflight (default 600). Variable `CORS_MAX_AGE`. */
+    readonly maxAge?: number;
+    /** `true`: pages may send cookies; not with `allowOrigins: "*"`. Variable `CORS_ALLOW_CREDENTIALS`. */
+    readonly allowCredentials?: boolean;
+  };
+  /** `"debug"` (every forward too), `"info"` (default: refusals), `"warn"`, `"error"`, `"off"`. Variable `LOG_LEVEL`. */
+  readonly logLevel?: LogLevel;
+}
 
 export class ConfigError extends Error {
   // Plain fields, not constructor parameter properties: Node's type stripping runs
@@ -51,17 +146,50 @@ export class ConfigError extends Error {
   readonly setting: Setting;
   readonly value: string;
   readonly expected: string;
+  /** Set when the bad value came from a `createGuard` option (its dotted path), not a variable. */
+  readonly option: string | undefined;
 
-  constructor(setting: Setting, value: string, expected: string) {
-    super(`method-guard: invalid ${setting}=${JSON.stringify(value)}: expected ${expected}`);
+  constructor(setting: Setting, value: string, expected: string, option?: string) {
+    const what = option === undefined ? setting : `option ${option}`;
+    const also = option === undefined ? '' : ` (variable ${setting})`;
+    super(`method-guard: invalid ${what}=${JSON.stringify(value)}${also}: expected ${expected}`);
     this.name = 'ConfigError';
     this.setting = setting;
     this.value = value;
     this.expected = expected;
+    this.option = option;
   }
 }
 
+/** A name in `names` one or two edits away from `name` (case ignored), for "did you mean". */
+export function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of names) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
+}
+
 type Env = Partial<Record<Setting, unknown>>;
+
+/** A bad value for `setting`, in the words of its table row. */
+function invalid(setting: Setting, value: string): ConfigError {
+  return new ConfigError(setting, value, settingRow(setting).accepts);
+}
 
 function read(env: Env, setting: Setting): string {
   const value = env[setting];
@@ -72,14 +200,14 @@ function read(env: Env, setting: Setting): string {
 function oneOf<T extends string>(env: Env, setting: Setting, allowed: readonly T[]): T {
   const value = read(env, setting).toLowerCase();
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(setting, read(env, setting), `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  throw invalid(setting, read(env, setting));
 }
 
 function flag(env: Env, setting: Setting): boolean {
   const value = read(env, setting).toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off', ''].includes(value)) return false;
-  throw new ConfigError(setting, read(env, setting), '"true" or "false"');
+  throw invalid(setting, read(env, setting));
 }
 
 function list(value: string): string[] {
@@ -92,17 +220,14 @@ function list(value: string): string[] {
 function parseOrigin(env: Env): URL | null {
   const value = read(env, 'ORIGIN');
   if (value === '') return null;
-  const expected =
-    'an http(s) origin such as "http://127.0.0.1:9000" (no path, query or fragment), or "" to forward to the request URL';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError('ORIGIN', value, expected);
+    throw invalid('ORIGIN', value);
   }
   const bare = url.pathname === '/' && url.search === '' && url.hash === '' && !url.username && !url.password;
-  if (!(url.protocol === 'http:' || url.protocol === 'https:') || !bare)
-    throw new ConfigError('ORIGIN', value, expected);
+  if (!(url.protocol === 'http:' || url.protocol === 'https:') || !bare) throw invalid('ORIGIN', value);
   return url;
 }
 
@@ -111,17 +236,11 @@ function parseCors(env: Env): CorsConfig | null {
   // to surface until the day CORS_ALLOW_ORIGINS is set.
   const maxAgeText = read(env, 'CORS_MAX_AGE');
   const maxAge = Number(maxAgeText);
-  if (!/^\d+$/.test(maxAgeText) || !Number.isSafeInteger(maxAge)) {
-    throw new ConfigError('CORS_MAX_AGE', maxAgeText, 'a whole number of seconds, e.g. "600"');
-  }
+  if (!/^\d+$/.test(maxAgeText) || !Number.isSafeInteger(maxAge)) throw invalid('CORS_MAX_AGE', maxAgeText);
   const headers = read(env, 'CORS_ALLOW_HEADERS');
   // A header name is an RFC 9110 token, the same grammar as a method name.
   if (!list(headers).every((name) => name === '*' || isMethodToken(name))) {
-    throw new ConfigError(
-      'CORS_ALLOW_HEADERS',
-      headers,
-      '"" (echo what the preflight asks for) or a comma list of header names such as "content-type, authorization"',
-    );
+    throw invalid('CORS_ALLOW_HEADERS', headers);
   }
   const allowCredentials = flag(env, 'CORS_ALLOW_CREDENTIALS');
   const origins = read(env, 'CORS_ALLOW_ORIGINS');
@@ -143,14 +262,69 @@ function checkedPageOrigin(origin: string, whole: string): string {
     const url = new URL(origin);
     if (url.origin === origin.replace(/\/$/, '')) return url.origin;
   } catch {}
-  throw new ConfigError(
-    'CORS_ALLOW_ORIGINS',
-    whole,
-    '"*" or a comma list of origins such as "https://app.example.com"',
-  );
+  throw invalid('CORS_ALLOW_ORIGINS', whole);
 }
 
-export function parseConfig(env: Env): Config {
+/** An option's value at its dotted path (`cors.maxAge`); undefined when not given. */
+function optionAt(options: GuardOptions, path: string): unknown {
+  let value: unknown = options;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** An option written as its variable would be, so both go through the same checks. */
+function optionText(row: SettingRow, value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof URL) return value.href;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
+  throw new ConfigError(row.variable as Setting, String(value), row.accepts, row.option);
+}
+
+/** Option names that no row declares (a typo in JavaScript, where types do not catch it). */
+function checkOptionNames(options: GuardOptions): void {
+  const known = SETTINGS.map((row) => row.option);
+  const given = Object.entries(options).flatMap(([key, value]) =>
+    key === 'cors' && typeof value === 'object' && value !== null
+      ? Object.keys(value).map((sub) => `cors.${sub}`)
+      : [key],
+  );
+  for (const name of given) {
+    if (known.includes(name as (typeof known)[number])) continue;
+    const near = closestName(name, known);
+    throw new TypeError(`method-guard: unknown option ${name}${near ? ` (did you mean ${near}?)` : ''}`);
+  }
+}
+
+/**
+ * The settings in force: a variable with a non-empty value wins, else the option,
+ * else the variable as given (empty or absent: its default). Throws a ConfigError
+ * naming the variable, or the option when the bad value came from code.
+ */
+export function parseConfig(env: Env, options: GuardOptions = {}): Config {
+  checkOptionNames(options);
+  const merged: Env = { ...env };
+  const fromOption = new Map<Setting, string>();
+  for (const row of SETTINGS) {
+    const option = optionAt(options, row.option);
+    const variable = env[row.variable];
+    const variableSet = variable !== undefined && variable !== null && String(variable).trim() !== '';
+    if (option === undefined || variableSet) continue;
+    merged[row.variable] = optionText(row, option);
+    fromOption.set(row.variable, row.option);
+  }
+  try {
+    return parseSettings(merged);
+  } catch (error) {
+    const option = error instanceof ConfigError ? fromOption.get(error.setting) : undefined;
+    if (!(error instanceof ConfigError) || option === undefined) throw error;
+    throw new ConfigError(error.setting, error.value, error.expected, option);
+  }
+}
+
+function parseSettings(env: Env): Config {
   return {
     origin: parseOrigin(env),
     unmatched: oneOf(env, 'UNMATCHED', ['forward', '404'] as const),

@@ -3,7 +3,7 @@
  * (compiled once per router and options), the decision, then an edge answer or
  * the forward. Data flows one way: request → canonical path → decision → answer.
  */
-import { type Config, ConfigError, parseConfig } from './config.ts';
+import { type Config, ConfigError, type GuardOptions, parseConfig } from './config.ts';
 import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { applyCors, preflightResponse } from './http/cors.ts';
@@ -23,11 +23,22 @@ interface Site {
   readonly runsHandlers: RunsHandlers;
 }
 
+/** A Worker's default export: `export default createGuard(router)`. */
 export interface Guard {
+  /** The Worker's fetch handler: the method check, then the router's handlers, then the origin. */
   fetch(request: Request, env?: unknown, ctx?: unknown): Promise<Response>;
 }
 
-export function createGuard(router: SiteRouter): Guard {
+/**
+ * The method guard for an itty router (`Router`, `AutoRouter` or `IttyRouter`):
+ * a request whose method the router does not declare for its path gets 405 +
+ * Allow; any other runs the router's handlers, and what no handler answers goes
+ * to the origin. `options` are the Worker variables, typed; a variable set to a
+ * non-empty value wins over the option. A bad option throws a ConfigError here.
+ */
+export function createGuard(router: SiteRouter, options: GuardOptions = {}): Guard {
+  // Options are code: a mistake there fails at startup (and deploy), not per request.
+  parseConfig({}, options);
   const site: Site = { router, runsHandlers: handlerRunner(router) };
   const configs = new WeakMap<object, Config | ConfigError>();
   const maps = new Map<string, MethodMap>();
@@ -37,7 +48,7 @@ export function createGuard(router: SiteRouter): Guard {
     let config = configs.get(key);
     if (config === undefined) {
       try {
-        config = parseConfig(key);
+        config = parseConfig(key, options);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         config = error;
