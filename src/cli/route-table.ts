@@ -35,11 +35,13 @@ export interface RouterLike {
 export type Severity = 'error' | 'warning';
 
 export type Rule =
+  | 'all-subtree'
   | 'auto-router'
   | 'catch-all'
   | 'duplicate'
   | 'never-matches'
   | 'no-routes'
+  | 'param-syntax'
   | 'redundant'
   | 'regex-syntax'
   | 'shadowed'
@@ -212,6 +214,27 @@ function toRoute(entry: RouteEntry, position: number, options: MethodMapOptions)
   };
 }
 
+/** A pattern ending in a wildcard or greedy parameter: it matches a whole subtree. */
+const SUBTREE = /\/(\*|:\w+\+\??)$/;
+
+/** Parameter spellings of other routers (`{id}`, `?q=`), which itty reads as regex syntax or never matches. */
+function paramSyntax(pattern: string): string | undefined {
+  const braces = /\{(\w+)\}/.exec(pattern);
+  if (braces) {
+    const fixed = pattern.replace(/\{(\w+)\}/g, ':$1');
+    return `itty reads {${braces[1]}} as regex syntax, not a parameter: did you mean '${fixed}' (:${braces[1]})?`;
+  }
+  const query = /\?(\w+)=/.exec(pattern);
+  if (query) {
+    const path = pattern.slice(0, query.index);
+    return (
+      `a pattern matches the path only, never the query string: did you mean '${path.replace(/\/$/, '')}/:${query[1]}', ` +
+      `or '${path || '/'}' reading request.query.${query[1]}?`
+    );
+  }
+  return undefined;
+}
+
 function neverMatchesReason(route: Route, options: MethodMapOptions): string {
   const sample = fillPattern(route.pattern, FILLS[0] as Fill);
   const request = requestKey(sample, options);
@@ -229,6 +252,11 @@ function lintRoute(route: Route, routes: readonly Route[], options: MethodMapOpt
 
   if (method !== 'ALL' && !(isMethodToken(method) && isWorkerMethod(method))) {
     at('error', 'unreachable-method', `workerd never passes ${method} requests to a Worker, so this route never runs`);
+    return findings;
+  }
+  const misspelled = paramSyntax(route.pattern);
+  if (misspelled) {
+    at('error', 'param-syntax', misspelled);
     return findings;
   }
   if (!route.checkable) {
@@ -250,6 +278,18 @@ function lintRoute(route: Route, routes: readonly Route[], options: MethodMapOpt
       'every path now allows every method, so the guard can never answer 405 and UNMATCHED never applies. ' +
         'For middleware that runs on every request use Router({ before: [middleware] }), which declares no methods; ' +
         'paths no route declares are already forwarded (UNMATCHED=forward)',
+    );
+  }
+
+  if (method === 'ALL' && route.hasHandlers && !route.catchAll && SUBTREE.test(route.pattern)) {
+    // The usual itty auth idiom: meant as middleware, it also declares every method under the prefix.
+    // (Without handlers, all() on a subtree is a deliberate "any method goes here".)
+    at(
+      'error',
+      'all-subtree',
+      `allows every method on every path under ${route.pattern.replace(SUBTREE, '') || '/'}, so the guard never answers 405 there. ` +
+        'To run a handler (auth, logging) on a subtree, use `before` middleware that tests the path, which declares ' +
+        'no methods, and declare each method with its own route (get, post, …)',
     );
   }
 
@@ -329,11 +369,14 @@ export function analyzeRouter(router: RouterLike, options: MethodMapOptions = pa
   const map = compileMethodMap(router.routes, options);
   const findings: Finding[] = [];
   if (isAutoRouter(router)) {
+    // Right for an app that answers everything itself; wrong for a guard in front of an origin.
     findings.push({
-      severity: 'error',
+      severity: 'warning',
       rule: 'auto-router',
       message:
-        "the router is an AutoRouter: its `missing` handler (404 by default) answers every request no route answers, so the guard would never forward anything. Use itty's Router() (or IttyRouter())",
+        'the router is an AutoRouter: its `missing` handler (404 by default) answers every request no route answers, ' +
+        'so the guard forwards nothing to ORIGIN and only refuses wrong methods (405 + Allow) in front of the app. ' +
+        "Right for an app that answers everything itself; in front of an origin use itty's Router() (or IttyRouter())",
     });
   }
   if (routes.length === 0) {

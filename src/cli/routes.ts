@@ -1,33 +1,51 @@
 /**
- * `npm run routes [-- <routes module>] [--json]`: the method map of a routes
- * module (default src/routes.ts) as a table, and its lint. Exit 1 on any error
- * finding (CI runs it), 2 when the module cannot be read as an itty router.
+ * `method-guard routes [file] [--json]`: the method map of a routes module
+ * (default src/routes.ts) as a table, and its lint. Exit 1 on any error finding
+ * (CI runs it), 2 when the module cannot be read as an itty router.
  */
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EXIT } from './exit-codes.ts';
 import { analyzeRouter, formatReport, type RouterLike } from './route-table.ts';
 
-const USAGE = `usage: npm run routes [-- <routes.ts>] [--json]
+export const USAGE = `usage: method-guard routes [<routes module>] [--json]
 
 Prints the Allow table of a routes module (default: src/routes.ts) whose default
-export is an itty Router, and lints it. Exits 1 when the lint finds an error.
-  --json   the table and findings as JSON, for machines`;
+export is an itty Router, and lints it. The module is loaded by Node (>= 22.18
+strips TypeScript types), so its relative imports carry their extension.
+  --json   the table and findings as JSON, for machines
+Exit codes: 0 no errors (warnings allowed), 1 lint errors, 2 usage or cannot load.`;
 
-function isRouter(value: unknown): value is RouterLike {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { routes?: unknown }).routes);
+/** Why `value` is not an itty router, or undefined when it is one. */
+export function notARouter(value: unknown): string | undefined {
+  if (typeof value !== 'object' && typeof value !== 'function') return 'there is no default export';
+  if (value === null) return 'the default export is null';
+  const name = (value as object).constructor?.name;
+  if (name === 'Hono') {
+    return "the default export is a Hono app; method-guard reads itty-router's route table: export default Router() from 'itty-router'";
+  }
+  const routes = (value as { routes?: unknown }).routes;
+  // itty's route entry: [METHOD, RegExp, handlers, path].
+  const ittyEntry = (entry: unknown) =>
+    Array.isArray(entry) && typeof entry[0] === 'string' && entry[1] instanceof RegExp && Array.isArray(entry[2]);
+  if (Array.isArray(routes) && routes.every(ittyEntry)) return undefined;
+  if (typeof (value as { fetch?: unknown }).fetch === 'function' && routes === undefined) {
+    return 'the default export is a Worker ({ fetch }), not its router: give the module that exports the router (export default Router())';
+  }
+  return `the default export${name && name !== 'Object' ? ` (a ${name})` : ''} is not an itty router: export default Router() from 'itty-router'`;
 }
 
-async function main(args: readonly string[]): Promise<number> {
+export async function run(args: readonly string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const json = args.includes('--json');
   const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
   const files = args.filter((a) => !a.startsWith('-'));
   if (unknown.length > 0 || files.length > 1) {
     console.error(`${unknown.length ? `unknown option ${unknown[0]}` : 'give one routes module'}\n\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   const file = resolve(files[0] ?? 'src/routes.ts');
   const source = relative(process.cwd(), file);
@@ -36,16 +54,15 @@ async function main(args: readonly string[]): Promise<number> {
     router = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
   } catch (error) {
     console.error(`${source}: cannot load: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
+    return EXIT.usage;
   }
-  if (!isRouter(router)) {
-    console.error(`${source}: the default export is not an itty router (no \`routes\` array): export default Router()`);
-    return 2;
+  const problem = notARouter(router);
+  if (problem !== undefined) {
+    console.error(`${source}: ${problem}`);
+    return EXIT.usage;
   }
-  const report = analyzeRouter(router);
+  const report = analyzeRouter(router as RouterLike);
   if (json) console.log(JSON.stringify({ source, ...report }, null, 2));
   else process.stdout.write(formatReport(report, source));
-  return report.errors > 0 ? 1 : 0;
+  return report.errors > 0 ? EXIT.findings : EXIT.ok;
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -92,13 +92,14 @@ describe('the lint: routers', () => {
     expect(findings(Router({ before: [pass] }).get('/a'))).toEqual([]);
   });
 
-  it('rejects an AutoRouter, whose missing handler would answer 404 instead of forwarding', () => {
+  it('warns that an AutoRouter answers everything itself, so nothing reaches ORIGIN', () => {
     const finding = only(AutoRouter().get('/a'));
-    expect(finding).toMatchObject({ severity: 'error', rule: 'auto-router' });
-    expect(finding.message).toContain('Router()');
+    expect(finding).toMatchObject({ severity: 'warning', rule: 'auto-router' });
+    expect(finding.message).toContain('forwards nothing to ORIGIN');
+    expect(finding.message).toContain("in front of an origin use itty's Router()");
   });
 
-  it('rejects an AutoRouter imported from itty-router/AutoRouter', () => {
+  it('recognises an AutoRouter imported from itty-router/AutoRouter', () => {
     expect(only(AutoRouterAlone().get('/a')).rule).toBe('auto-router');
   });
 
@@ -166,6 +167,41 @@ describe('the lint: duplicates and shadowing', () => {
 
   it('finds no cover between parameters in different segments', () => {
     expect(findings(Router().get('/:a/items').get('/users/:b'))).toEqual([]);
+  });
+});
+
+describe('the lint: all() on a subtree', () => {
+  it('rejects all() with a handler on a prefix, the auth idiom that opens every method under it', () => {
+    const finding = findings(Router().all('/admin/*', pass).get('/admin/users'))[0] as Finding;
+    expect(finding).toMatchObject({ severity: 'error', rule: 'all-subtree', route: 1 });
+    expect(finding.message).toContain('allows every method on every path under /admin');
+    expect(finding.message).toContain('use `before` middleware');
+  });
+
+  it('also catches a greedy parameter as the prefix', () => {
+    expect(rules(Router().all('/api/:rest+', pass))).toEqual(['error:all-subtree:#1']);
+  });
+
+  it('accepts all() without handlers on a prefix: a deliberate "any method is forwarded here"', () => {
+    expect(findings(Router().all('/anything/*'))).toEqual([]);
+  });
+
+  it('leaves all() on a single path alone', () => {
+    expect(findings(Router().all('/webhook', pass))).toEqual([]);
+  });
+});
+
+describe('the lint: parameters spelled as other routers spell them', () => {
+  it('suggests :param for {param}', () => {
+    const finding = only(Router().get('/items/{id}'));
+    expect(finding).toMatchObject({ severity: 'error', rule: 'param-syntax' });
+    expect(finding.message).toContain("did you mean '/items/:id' (:id)?");
+  });
+
+  it('suggests :param or request.query for ?q= in a pattern', () => {
+    const finding = only(Router().get('/search?q=:term'));
+    expect(finding).toMatchObject({ severity: 'error', rule: 'param-syntax' });
+    expect(finding.message).toContain("did you mean '/search/:q', or '/search' reading request.query.q?");
   });
 });
 
@@ -267,7 +303,7 @@ describe('npm run routes', () => {
   const node = resolve('node_modules/.bin/node');
   const run = async (...args: string[]) => {
     try {
-      const { stdout } = await promisify(execFile)(node, ['src/cli/routes.ts', ...args]);
+      const { stdout } = await promisify(execFile)(node, ['src/cli/main.ts', 'routes', ...args]);
       return { code: 0, stdout, stderr: '' };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -288,6 +324,14 @@ describe('npm run routes', () => {
       "import { Router } from 'itty-router';\nexport default Router().get('/a/*').get('/a/b');\n",
     );
     await writeFile(join(dir, 'not-a-router.ts'), 'export default { hello: 1 };\n');
+    await writeFile(
+      join(dir, 'hono.ts'),
+      "import { Hono } from 'hono';\nexport default new Hono().get('/a', (c) => c.text('a'));\n",
+    );
+    await writeFile(
+      join(dir, 'worker.ts'),
+      "import { Router } from 'itty-router';\nconst r = Router().get('/a');\nexport default { fetch: r.fetch };\n",
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -322,5 +366,23 @@ describe('npm run routes', () => {
     const { code, stderr } = await run(join(dir, 'not-a-router.ts'));
     expect(code).toBe(2);
     expect(stderr).toContain('not an itty router');
+  });
+
+  it('exits 2 with a clear message for a Hono app', async () => {
+    const { code, stderr } = await run(join(dir, 'hono.ts'));
+    expect(code).toBe(2);
+    expect(stderr).toContain("the default export is a Hono app; method-guard reads itty-router's route table");
+  });
+
+  it('exits 2 naming the mistake when given the Worker instead of its router', async () => {
+    const { code, stderr } = await run(join(dir, 'worker.ts'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('the default export is a Worker ({ fetch }), not its router');
+  });
+
+  it('prints each pattern as written', async () => {
+    const { stdout } = await run(join(dir, 'warning.ts'));
+    expect(stdout).toMatch(/^\/a\/\*\s/m);
+    expect(stdout).toMatch(/^\/a\/b\s/m);
   });
 });
