@@ -15,11 +15,13 @@ export const WORKERS = {
   'pass-through': 'bench/wrangler.passthrough.toml',
   'itty AutoRouter': 'bench/wrangler.itty-auto.toml',
   hono: 'bench/wrangler.hono.toml',
+  constant: 'bench/wrangler.constant.toml',
 } as const;
 export type WorkerName = keyof typeof WORKERS;
 
 export interface Bundle {
-  readonly worker: WorkerName;
+  /** A key of WORKERS, or a bench-generated Worker (bench/scale.ts). */
+  readonly worker: string;
   readonly config: string;
   readonly minified: boolean;
   readonly dir: string;
@@ -39,8 +41,12 @@ export interface BundleResult {
 const run = promisify(execFile);
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
 
-export async function build(worker: WorkerName, minified: boolean, outRoot: string): Promise<Bundle> {
-  const config = WORKERS[worker];
+export function build(worker: WorkerName, minified: boolean, outRoot: string): Promise<Bundle> {
+  return buildConfig(worker, WORKERS[worker], minified, outRoot);
+}
+
+/** `wrangler deploy --dry-run` for one wrangler config; `worker` names the output folder. */
+export async function buildConfig(worker: string, config: string, minified: boolean, outRoot: string): Promise<Bundle> {
   // Absolute: wrangler reads a relative --outdir from the config file's folder.
   const dir = resolve(outRoot, 'bundles', `${worker.replace(/\W+/g, '-')}${minified ? '.min' : ''}`);
   const args = [
@@ -51,6 +57,9 @@ export async function build(worker: WorkerName, minified: boolean, outRoot: stri
     dir,
     '--config',
     config,
+    // esbuild's metafile: which source file put how many bytes into the output.
+    '--metafile',
+    join(dir, 'meta.json'),
     ...(minified ? ['--minify'] : []),
   ];
   await run(process.execPath, args, { env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, timeout: 120_000 });
@@ -60,15 +69,29 @@ export async function build(worker: WorkerName, minified: boolean, outRoot: stri
   return { worker, config, minified, dir, file: entry, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-/** esbuild heads each inlined module with a `// path` comment in unminified output. */
-function moduleSizes(source: string): Record<string, number> {
+interface Metafile {
+  readonly outputs: Record<
+    string,
+    { readonly bytes: number; readonly inputs: Record<string, { bytesInOutput: number }> }
+  >;
+}
+
+/** Bytes each source file puts into the bundle, from esbuild's metafile (what minify left of it). */
+function moduleSizes(bundle: Bundle): Record<string, number> {
+  const meta = JSON.parse(readFileSync(join(bundle.dir, 'meta.json'), 'utf8')) as Metafile;
+  const output = Object.entries(meta.outputs).find(([file]) => file.endsWith(bundle.file))?.[1];
+  if (!output) throw new Error(`${bundle.dir}/meta.json describes no ${bundle.file}`);
   const sizes: Record<string, number> = {};
-  let current = '(runtime glue)';
-  for (const line of source.split('\n')) {
-    const marker = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(line);
-    if (marker) current = marker[1] as string;
-    sizes[current] = (sizes[current] ?? 0) + line.length + 1;
+  let inModules = 0;
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue;
+    // wrangler's own entry shims live in temp folders; name them by what they are.
+    const path = input.includes('node_modules/') ? input.slice(input.lastIndexOf('node_modules/')) : input;
+    const name = /^(src|bench|node_modules)\//.test(path) ? path : '(wrangler glue)';
+    sizes[name] = (sizes[name] ?? 0) + bytesInOutput;
+    inModules += bytesInOutput;
   }
+  sizes['(esbuild glue, between modules)'] = output.bytes - inModules;
   return sizes;
 }
 
@@ -93,11 +116,22 @@ export async function bundleBench(outRoot: string): Promise<BundleResult> {
     ),
   );
   const guard = find('method-guard', false);
-  const guardModules = moduleSizes(readFileSync(join(guard.dir, guard.file), 'utf8'));
-  const modules = Object.entries(guardModules).sort((a, b) => b[1] - a[1]);
-  // wrangler.toml sets minify = true, which drops esbuild's per-module comments.
-  if (modules.length > 1)
-    console.log(`method-guard, raw bytes by module: ${modules.map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  const guardModules = moduleSizes(guard);
+  const total = Object.values(guardModules).reduce((a, b) => a + b, 0);
+  console.log(
+    table(
+      ['method-guard, by module (esbuild metafile)', 'bytes in the bundle', 'share', '≈ gzip share'],
+      Object.entries(guardModules)
+        .sort((a, b) => b[1] - a[1])
+        .map(([module, bytes]) => [
+          module,
+          String(bytes),
+          `${((100 * bytes) / total).toFixed(1)}%`,
+          kib((guard.gzip * bytes) / total),
+        ]),
+    ),
+  );
+  console.log('(≈ gzip share: the gzip size split by raw bytes; repetitive code compresses better than that.)');
 
   const LIMIT = 6 * 1024;
   const verdicts = [

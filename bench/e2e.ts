@@ -1,10 +1,12 @@
 /**
- * Part 2, end to end on loopback: autocannon → workerd (the bundles of part 3)
- * → a node origin in its own process. First, which way of running workerd adds
- * the least of its own (workerd directly, miniflare, wrangler's test harness,
- * wrangler dev's startWorker); then every contender on the first of those, in
- * interleaved rounds, so a drift in machine load hits them alike and each ratio
- * is taken within a round.
+ * Part 2, end to end on loopback: wrk (or autocannon) → workerd (the bundles of
+ * part 3) → a node origin in its own process. First, which way of running
+ * workerd adds the least of its own (workerd directly, miniflare, wrangler's
+ * test harness, wrangler dev's startWorker); then every contender on the first
+ * of those, in interleaved rounds, so a drift in machine load hits them alike
+ * and each ratio is taken within a round. Each guard figure has its limit: a
+ * Worker that does nothing but the same thing (forward, or send the same
+ * answer's bytes as one constant Response).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,10 +14,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import autocannon, { type Options, type Result } from 'autocannon';
 import { Miniflare } from 'miniflare';
 import { createTestHarness, unstable_readConfig, unstable_startWorker } from 'wrangler';
 import type { Bundle, WorkerName } from './bundle.ts';
+import { CONNECTIONS, type Load, load, loadGenerator } from './load.ts';
 import { heading, judge, ratio, table, type Verdict, verdictLine } from './report.ts';
 
 // ---- processes ------------------------------------------------------------
@@ -39,13 +41,6 @@ export async function startOrigin(): Promise<Running> {
       await once(child, 'exit');
     },
   };
-}
-
-/** CPU time a process has used so far (user + system), in ms; USER_HZ is 100 on Linux. */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident memory of a process, in bytes (VmRSS). */
@@ -147,44 +142,6 @@ async function startMiniflare(bundle: Bundle, vars: Record<string, string>) {
   return { url: url.href.replace(/\/$/, ''), close: () => mf.dispose() };
 }
 
-// ---- load ------------------------------------------------------------------
-
-export interface Load {
-  readonly rps: number;
-  /**
-   * CPU the serving process spent per request, µs: unlike req/s, hardly moved by
-   * other work on the machine, and what bounds throughput once a core is full.
-   */
-  readonly cpuUs: number;
-  /** Latency percentiles, ms. */
-  readonly p50: number;
-  readonly p99: number;
-  readonly requests: number;
-  readonly errors: number;
-  /** Responses with another status than expected. */
-  readonly unexpected: number;
-}
-
-export const CONNECTIONS = 16;
-
-/** One bounded load run; `pid` is the process whose CPU is counted (none: not counted). */
-export async function load(options: Options, expectedStatus: number, pid?: number): Promise<Load> {
-  const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
-  const result: Result = await autocannon({ connections: CONNECTIONS, timeout: 10, ...options });
-  const cpu = pid === undefined ? Number.NaN : cpuMs(pid) - cpuBefore;
-  const total = Object.values(result.statusCodeStats).reduce((n, s) => n + Number(s.count), 0);
-  const expected = Number(result.statusCodeStats[expectedStatus]?.count ?? 0);
-  return {
-    rps: total / result.duration,
-    cpuUs: (cpu * 1000) / total,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: total,
-    errors: result.errors + result.timeouts,
-    unexpected: total - expected,
-  };
-}
-
 // ---- which runtime path ----------------------------------------------------
 
 interface Starter {
@@ -221,29 +178,66 @@ const STARTERS: readonly Starter[] = [
 
 // ---- contenders ------------------------------------------------------------
 
-interface Contender {
-  readonly name: string;
-  readonly worker: WorkerName;
-  readonly vars?: Record<string, string>;
+interface Ask {
   readonly method: string;
   readonly path: string;
   readonly status: number;
 }
 
+interface Contender extends Ask {
+  readonly name: string;
+  readonly worker: WorkerName;
+  readonly vars?: Record<string, string>;
+  /** A constant Worker: sends the bytes the guard (default settings) answers this request with. */
+  readonly mirrors?: Ask;
+}
+
 /** Paths the site's routes (src/routes.ts) declare: GET /api/items/:id, no DELETE on /api/items. */
 const FORWARDED = { method: 'GET', path: '/api/items/42', status: 200 } as const;
 const REFUSED = { method: 'DELETE', path: '/api/items', status: 405 } as const;
+const OPTIONS = { method: 'OPTIONS', path: '/api/items', status: 204 } as const;
 
+const PASS_THROUGH = 'pass-through (the limit)';
+const CONSTANT_405 = 'constant 405 (the limit)';
+const CONSTANT_204 = 'constant 204 (the limit)';
+
+/** Each guard figure right after its limit: neighbours are measured back to back. */
 export const CONTENDERS: readonly Contender[] = [
-  { name: 'pass-through (the limit)', worker: 'pass-through', ...FORWARDED },
+  { name: PASS_THROUGH, worker: 'pass-through', ...FORWARDED },
   { name: 'method-guard, forwarded', worker: 'method-guard', ...FORWARDED },
+  { name: CONSTANT_405, worker: 'constant', ...REFUSED, mirrors: REFUSED },
   { name: 'method-guard, 405 at the edge', worker: 'method-guard', ...REFUSED },
+  { name: CONSTANT_204, worker: 'constant', ...OPTIONS, mirrors: OPTIONS },
+  { name: 'method-guard, OPTIONS at the edge', worker: 'method-guard', ...OPTIONS },
   { name: 'method-guard, 405, LOG_LEVEL=warn', worker: 'method-guard', vars: { LOG_LEVEL: 'warn' }, ...REFUSED },
   { name: 'itty AutoRouter, forwarded', worker: 'itty AutoRouter', ...FORWARDED },
   { name: 'hono, forwarded', worker: 'hono', ...FORWARDED },
 ];
 
+const GUARD = CONTENDERS.find((c) => c.name === 'method-guard, forwarded') as Contender;
+
+/** The targets of issue 14: guard ÷ limit, in the same round, at default settings. */
+const TARGETS = [
+  { name: 'forward', guard: 'method-guard, forwarded', limit: PASS_THROUGH, min: 0.95 },
+  { name: '405 at the edge', guard: 'method-guard, 405 at the edge', limit: CONSTANT_405, min: 0.9 },
+  { name: 'OPTIONS at the edge', guard: 'method-guard, OPTIONS at the edge', limit: CONSTANT_204, min: 0.9 },
+] as const;
+
+/** Headers workerd writes itself (framing, connection): the constant Worker must not set them. */
+const WIRE_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'server']);
+
+/** The guard's answer to `r`, as vars for the constant Worker. */
+async function answerOf(url: string, r: Ask): Promise<Record<string, string>> {
+  const response = await fetch(`${url}${r.path}`, { method: r.method });
+  const body = await response.text();
+  if (response.status !== r.status) throw new Error(`guard answered ${r.method} ${r.path} ${response.status}`);
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => !WIRE_HEADERS.has(name)));
+  return { STATUS: String(response.status), HEADERS: JSON.stringify(headers), BODY: body };
+}
+
 export interface E2eResult {
+  /** What generated the load: wrk when installed, else autocannon. */
+  readonly generator: 'wrk' | 'autocannon';
   /** Per runtime path: the pass-through Worker's median run, and how long the path took to start. */
   readonly runtime: { name: string; startMs: number; load: Load }[];
   readonly chosenRuntime: string;
@@ -302,19 +296,16 @@ export async function e2eBench(
   bundles: Record<WorkerName, Bundle>,
   { rounds, seconds }: { rounds: number; seconds: number },
 ): Promise<E2eResult> {
-  heading(`2. End to end on loopback (autocannon, ${CONNECTIONS} connections, ${seconds} s a run)`);
+  const generator = loadGenerator();
+  heading(`2. End to end on loopback (${generator}, ${CONNECTIONS} connections, ${seconds} s a run)`);
   const origin = await startOrigin();
   const started: { close(): Promise<void> }[] = [];
   try {
-    const bounded = (url: string, c: { method: string; path: string }, s = seconds): Options => ({
-      url: `${url}${c.path}`,
-      method: c.method,
-      duration: s,
-      maxOverallRequests: 200_000 * s, // a count bound as well as a time bound
-    });
+    const run = (url: string, r: Ask, pid?: number, s = seconds) =>
+      load({ url: `${url}${r.path}`, method: r.method, seconds: s, expectedStatus: r.status, pid });
     const warm = async (url: string, c: Parameters<typeof check>[1]) => {
       await check(url, c);
-      await load(bounded(url, c, 1), c.status);
+      await run(url, c, undefined, 1);
     };
 
     // Which way of running workerd costs least: the pass-through Worker under each.
@@ -326,7 +317,7 @@ export async function e2eBench(
       paths.push({ name: starter.name, url: running.url, startMs: performance.now() - t0 });
       await warm(running.url, { name: starter.name, ...FORWARDED });
     }
-    const byPath = await interleaved(paths, 2, (p) => load(bounded(p.url, FORWARDED), 200));
+    const byPath = await interleaved(paths, 2, (p) => run(p.url, FORWARDED));
     const runtime = paths.map((p) => ({ name: p.name, startMs: p.startMs, load: medianLoad(byPath[p.name] ?? []) }));
     for (const running of started.splice(0)) await running.close();
     const best = runtime.reduce((a, b) => (b.load.rps > a.load.rps ? b : a));
@@ -351,36 +342,44 @@ export async function e2eBench(
     );
 
     // The origin alone, for scale: what the loopback origin serves without a Worker in front.
-    await load(bounded(origin.url, FORWARDED, 1), 200);
-    const originLoad = await load(bounded(origin.url, FORWARDED), 200, origin.pid);
+    await run(origin.url, FORWARDED, undefined, 1);
+    const originLoad = await run(origin.url, FORWARDED, origin.pid);
 
     const instances = new Map<string, Running>();
     const instanceOf = async (c: Contender) => {
-      const key = `${c.worker} ${JSON.stringify(c.vars ?? {})}`;
+      const vars = { ORIGIN: origin.url, ...c.vars };
+      // The constant Workers send what the guard at default settings sends.
+      if (c.mirrors) Object.assign(vars, await answerOf((await instanceOf(GUARD)).url, c.mirrors));
+      const key = `${c.worker} ${JSON.stringify(vars)}`;
       let running = instances.get(key);
       if (!running) {
-        running = await startWorkerd(bundles[c.worker], { ORIGIN: origin.url, ...c.vars });
+        running = await startWorkerd(bundles[c.worker], vars);
         started.push(running);
         instances.set(key, running);
       }
       return running;
     };
-    for (const c of CONTENDERS) await warm((await instanceOf(c)).url, c);
-    const loads = await interleaved(CONTENDERS, rounds, async (c) => {
+    const urls = new Map<string, Running>();
+    for (const c of CONTENDERS) {
       const running = await instanceOf(c);
-      return load(bounded(running.url, c), c.status, running.pid);
+      urls.set(c.name, running);
+      await warm(running.url, c);
+    }
+    const loads = await interleaved(CONTENDERS, rounds, (c) => {
+      const running = urls.get(c.name) as Running;
+      return run(running.url, c, running.pid);
     });
 
     const med = Object.fromEntries(CONTENDERS.map((c) => [c.name, medianLoad(loads[c.name] ?? [])]));
-    const limit = med['pass-through (the limit)'] as Load;
+    const limitOf = (name: string) => TARGETS.find((t) => t.guard === name)?.limit ?? PASS_THROUGH;
     console.log(
       table(
         [
           'contender',
           'req/s',
-          'vs pass-through',
+          'vs its limit',
           'CPU µs/req',
-          'vs pass-through',
+          'vs its limit',
           'p50 ms',
           'p99 ms',
           'requests',
@@ -389,15 +388,15 @@ export async function e2eBench(
         ],
         [
           ['origin alone (no Worker)', originLoad, originLoad] as const,
-          ...CONTENDERS.map((c) => [c.name, med[c.name] as Load, limit] as const),
+          ...CONTENDERS.map((c) => [c.name, med[c.name] as Load, med[limitOf(c.name)] as Load] as const),
         ].map(([name, l, base]) => [
           name,
           l.rps.toFixed(0),
           ratio(l.rps, base.rps),
           l.cpuUs.toFixed(0),
           ratio(l.cpuUs, base.cpuUs),
-          String(l.p50),
-          String(l.p99),
+          l.p50.toFixed(2),
+          l.p99.toFixed(2),
           String(l.requests),
           String(l.errors),
           String(l.unexpected),
@@ -405,36 +404,32 @@ export async function e2eBench(
       ),
     );
     console.log(
-      `(medians of ${rounds} interleaved rounds. CPU µs/req: what the serving process (workerd; node for the origin)\n` +
-        ' spent per request, from /proc; the capacity ratio below is its inverse: req/s once that process fills a core.)',
+      `(medians of ${rounds} interleaved rounds; "its limit": the constant Worker for an edge answer, the pass-through\n` +
+        ' otherwise. CPU µs/req: what the serving process (workerd; node for the origin) spent per request, from /proc;\n' +
+        ' the capacity ratio below is its inverse: req/s once that process fills a core.)',
     );
 
-    /** Median per-round ratio of `a` to `b`: req/s measured, or the capacity their CPU per request implies. */
-    const target = (name: string, a: string, b: string, limit: number, by: 'req/s' | 'CPU') => {
-      const ratios = (loads[a] ?? []).map((l, i) => {
-        const other = (loads[b] ?? [])[i] as Load;
+    /** Median per-round ratio of guard to limit: req/s measured, or the capacity their CPU per request implies. */
+    const judged = (t: (typeof TARGETS)[number], by: 'req/s' | 'CPU') => {
+      const ratios = (loads[t.guard] ?? []).map((l, i) => {
+        const other = (loads[t.limit] ?? [])[i] as Load;
         return by === 'req/s' ? l.rps / other.rps : other.cpuUs / l.cpuUs;
       });
       const spread = `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
-      const what = by === 'req/s' ? 'req/s' : 'capacity from CPU µs/req';
       return judge({
-        name: `${name}, ${what}`,
+        name: `${t.name}, ${by === 'req/s' ? 'req/s' : 'capacity from CPU µs/req'}`,
         ratio: median(ratios),
         bound: 'min',
-        limit,
-        over: `${a} / ${b}; ${spread}`,
+        limit: t.min,
+        over: `${t.guard} / ${t.limit}; ${spread}`,
       });
     };
-    const verdicts = (['req/s', 'CPU'] as const).flatMap((by) => [
-      target('forwarded throughput', 'method-guard, forwarded', 'pass-through (the limit)', 0.95, by),
-      target('405 at the edge', 'method-guard, 405 at the edge', 'method-guard, forwarded', 2, by),
-      target('405 at the edge, LOG_LEVEL=warn', 'method-guard, 405, LOG_LEVEL=warn', 'method-guard, forwarded', 2, by),
-    ]);
+    const verdicts = (['req/s', 'CPU'] as const).flatMap((by) => TARGETS.map((t) => judged(t, by)));
     for (const v of verdicts) console.log(verdictLine(v));
     if (Object.values(med).some((l) => l.errors > 0 || l.unexpected > 0)) {
       console.log('WARNING: some runs had errors or unexpected statuses (see the table).');
     }
-    return { runtime, chosenRuntime, origin: originLoad, rounds: loads, median: med, verdicts };
+    return { generator, runtime, chosenRuntime, origin: originLoad, rounds: loads, median: med, verdicts };
   } finally {
     for (const running of started) await running.close();
     await origin.close();

@@ -1,11 +1,11 @@
 /**
- * `npm run bench`: the four parts of issue 5, each figure next to a baseline
+ * `npm run bench`: the parts of issues 5 and 14, each figure next to a baseline
  * measured in the same run, as a ratio, with PASS/MISS against the targets.
  *
- *   npm run bench                     decision cost, end to end, bundle size (~4 min on 2 cores)
+ *   npm run bench                     decision cost, end to end, bundle size, scale (~8 min on 2 cores)
  *   npm run bench -- --soak           the same, then the memory soak (1,000,000 requests through the
  *                                     pass-through Worker, then through the guard: ~8 min more)
- *   npm run bench -- --only=soak      one part (decision, e2e, bundle, soak; comma-separated)
+ *   npm run bench -- --only=soak      one part (decision, e2e, bundle, scale, soak; comma-separated)
  *   npm run bench -- --quick          shorter runs, for trying the bench itself
  *
  * Writes bench/results/bench-<time>.json (everything), docs/bench.json (the
@@ -19,13 +19,14 @@ import { chart } from './chart.ts';
 import { type DecisionResult, decisionBench } from './decision.ts';
 import { type E2eResult, e2eBench } from './e2e.ts';
 import { heading, type Verdict, verdictLine } from './report.ts';
+import { type ScaleResult, scaleBench } from './scale.ts';
 import { type SoakResult, type SoakRun, soakBench } from './soak.ts';
 
 // wrangler's own chatter (telemetry, the offline `Request.cf` fetch) stays out of the figures.
 process.env.WRANGLER_SEND_METRICS ??= 'false';
 process.env.WRANGLER_LOG ??= 'error';
 
-const PARTS = ['decision', 'e2e', 'bundle', 'soak'] as const;
+const PARTS = ['decision', 'e2e', 'bundle', 'scale', 'soak'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: args } = parseArgs({
@@ -43,7 +44,7 @@ const { values: args } = parseArgs({
 const parts = new Set<Part>(
   args.only
     ? (args.only.split(',') as Part[])
-    : (['decision', 'e2e', 'bundle', ...(args.soak ? ['soak' as const] : [])] satisfies Part[]),
+    : (['decision', 'e2e', 'bundle', 'scale', ...(args.soak ? ['soak' as const] : [])] satisfies Part[]),
 );
 for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (${PARTS})`);
 
@@ -69,6 +70,7 @@ export interface Summary {
     bundles: Pick<BundleResult['bundles'][number], 'worker' | 'minified' | 'raw' | 'gzip'>[];
     environment: Environment;
   };
+  scale?: ScaleResult & { environment: Environment };
   soak?: SoakResult & { environment: Environment };
 }
 
@@ -123,6 +125,13 @@ if (parts.has('e2e')) {
   full.e2e = result;
   const { rounds: _perRound, ...rest } = result;
   summary.e2e = { ...rest, environment: environment() };
+  verdicts.push(...result.verdicts);
+}
+
+if (parts.has('scale')) {
+  const result = await scaleBench({ quick: args.quick, outRoot: RESULTS });
+  full.scale = result;
+  summary.scale = { ...result, environment: environment() };
   verdicts.push(...result.verdicts);
 }
 

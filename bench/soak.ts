@@ -8,7 +8,8 @@
  */
 import autocannon, { type Options } from 'autocannon';
 import type { Bundle } from './bundle.ts';
-import { CONNECTIONS, rss, startOrigin, startWorkerd } from './e2e.ts';
+import { rss, startOrigin, startWorkerd } from './e2e.ts';
+import { CONNECTIONS } from './load.ts';
 import { heading, judge, type Verdict, verdictLine } from './report.ts';
 
 export interface SoakSample {
