@@ -12,8 +12,10 @@ const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly loa
     summary: 'the Worker variables in wrangler.toml, checked as the Worker reads them',
     load: () => import('./check.ts'),
   },
-  // openapi: src/cli/openapi/command.ts (`run(args)`) plugs in here once it lands:
-  // openapi: { summary: '…', load: () => import('./openapi/command.ts') },
+  openapi: {
+    summary: 'rules from an OpenAPI document (import), drift against it (check), rules as one (export)',
+    load: () => import('./openapi/command.ts'),
+  },
 };
 
 const USAGE = `usage: method-guard <command> [options]

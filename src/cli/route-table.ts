@@ -89,6 +89,12 @@ export interface RouteReport {
 const TOKEN = /(\/?\.?):(\w+)([+?]?)|\*/g;
 /** Outside its tokens, itty copies a pattern into a RegExp as is: these are regex syntax there. */
 const REGEX_SYNTAX = /[+?()[\]{}|^$\\]/;
+/**
+ * `\xHH` is one character to the RegExp and nothing to itty: the only regex syntax
+ * a pattern can use and still be checked (the OpenAPI import writes `*`, `:` and a
+ * dot before a parameter this way).
+ */
+const HEX_ESCAPE = /\\x([0-9a-fA-F]{2})/g;
 
 interface Fill {
   readonly param: (name: string) => string;
@@ -113,17 +119,24 @@ const FILLS: readonly Fill[] = [
 const PROBES = ['/', '/~a~', '/~a~/~b~', '/~a~/~b~.~c~'];
 
 function fillPattern(pattern: string, fill: Fill): string {
-  return pattern.replace(TOKEN, (_whole, prefix: string | undefined, name: string | undefined, mod: string) => {
-    if (name === undefined) return fill.star;
-    if (mod === '?' && !fill.optional) return '';
-    return `${prefix}${mod === '+' ? fill.greedy(name) : fill.param(name)}`;
-  });
+  return pattern
+    .replace(TOKEN, (_whole, prefix: string | undefined, name: string | undefined, mod: string) => {
+      if (name === undefined) return fill.star;
+      if (mod === '?' && !fill.optional) return '';
+      return `${prefix}${mod === '+' ? fill.greedy(name) : fill.param(name)}`;
+    })
+    .replace(HEX_ESCAPE, (_whole, code: string) => String.fromCharCode(Number.parseInt(code, 16)));
 }
 
-type RequestKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly reason: string };
+/** Paths a pattern stands for, one per way of filling its tokens (no regex syntax but `\xHH`). */
+export function samplePaths(pattern: string): string[] {
+  return [...new Set(FILLS.map((fill) => fillPattern(pattern, fill)))];
+}
+
+export type RequestKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly reason: string };
 
 /** What the method map sees for a request to `path`: workerd's URL parsing, then the guard's canonical path. */
-function requestKey(path: string, options: MethodMapOptions): RequestKey {
+export function requestKey(path: string, options: MethodMapOptions): RequestKey {
   const url = new URL(`http://guard.invalid${path.startsWith('/') ? '' : '/'}${path}`);
   const canonical = canonicalPath(url.pathname, options);
   return canonical.ok ? { ok: true, key: canonical.key } : { ok: false, reason: canonical.reason };
@@ -182,7 +195,7 @@ function isAutoRouter(router: RouterLike): boolean {
 function toRoute(entry: RouteEntry, position: number, options: MethodMapOptions): Route {
   const [method, regexp, handlers, path] = entry;
   const pattern = path ?? String(regexp);
-  const checkable = path !== undefined && !REGEX_SYNTAX.test(pattern.replace(TOKEN, ''));
+  const checkable = path !== undefined && !REGEX_SYNTAX.test(pattern.replace(TOKEN, '').replace(HEX_ESCAPE, ''));
   const map = compileMethodMap([entry], options);
   const keys: string[] = [];
   if (checkable) {

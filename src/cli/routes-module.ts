@@ -1,0 +1,42 @@
+/**
+ * Loading a routes module (one whose default export is an itty Router) for the
+ * CLI commands that read one: `routes`, `openapi check`, `openapi export`.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RouterLike } from './route-table.ts';
+
+/** Why `value` is not an itty router, or undefined when it is one. */
+export function notARouter(value: unknown): string | undefined {
+  if (typeof value !== 'object' && typeof value !== 'function') return 'there is no default export';
+  if (value === null) return 'the default export is null';
+  const name = (value as object).constructor?.name;
+  if (name === 'Hono') {
+    return "the default export is a Hono app; method-guard reads itty-router's route table: export default Router() from 'itty-router'";
+  }
+  const routes = (value as { routes?: unknown }).routes;
+  // itty's route entry: [METHOD, RegExp, handlers, path].
+  const ittyEntry = (entry: unknown) =>
+    Array.isArray(entry) && typeof entry[0] === 'string' && entry[1] instanceof RegExp && Array.isArray(entry[2]);
+  if (Array.isArray(routes) && routes.every(ittyEntry)) return undefined;
+  if (typeof (value as { fetch?: unknown }).fetch === 'function' && routes === undefined) {
+    return 'the default export is a Worker ({ fetch }), not its router: give the module that exports the router (export default Router())';
+  }
+  return `the default export${name && name !== 'Object' ? ` (a ${name})` : ''} is not an itty router: export default Router() from 'itty-router'`;
+}
+
+/** The module's router, or an error message naming `source` and the problem. */
+export async function loadRouter(
+  file: string,
+  source: string,
+): Promise<{ ok: true; router: RouterLike } | { ok: false; error: string }> {
+  let router: unknown;
+  try {
+    router = ((await import(pathToFileURL(resolve(file)).href)) as { default?: unknown }).default;
+  } catch (error) {
+    return { ok: false, error: `${source}: cannot load: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const problem = notARouter(router);
+  if (problem !== undefined) return { ok: false, error: `${source}: ${problem}` };
+  return { ok: true, router: router as RouterLike };
+}
