@@ -140,24 +140,33 @@ export interface GuardOptions {
   readonly logLevel?: LogLevel;
 }
 
+/** Credentials written into a URL (`https://user:secret@host`) never reach a log line or an answer. */
+function redacted(value: string): string {
+  return value.replace(/\/\/[^/?#@\s]*@/g, '//***@');
+}
+
 export class ConfigError extends Error {
   // Plain fields, not constructor parameter properties: Node's type stripping runs
   // this file directly (npm run routes), and it cannot strip those.
   readonly setting: Setting;
+  /** The rejected value, credentials redacted. */
   readonly value: string;
   readonly expected: string;
   /** Set when the bad value came from a `createGuard` option (its dotted path), not a variable. */
   readonly option: string | undefined;
+  /** For clients: the setting and what it accepts, never the value (an ORIGIN is an address). */
+  readonly summary: string;
 
   constructor(setting: Setting, value: string, expected: string, option?: string) {
     const what = option === undefined ? setting : `option ${option}`;
     const also = option === undefined ? '' : ` (variable ${setting})`;
-    super(`method-guard: invalid ${what}=${JSON.stringify(value)}${also}: expected ${expected}`);
+    super(`method-guard: invalid ${what}=${JSON.stringify(redacted(value))}${also}: expected ${expected}`);
     this.name = 'ConfigError';
     this.setting = setting;
-    this.value = value;
+    this.value = redacted(value);
     this.expected = expected;
     this.option = option;
+    this.summary = `method-guard: invalid ${what}${also}: expected ${expected}`;
   }
 }
 
@@ -252,6 +261,15 @@ function parseCors(env: Env): CorsConfig | null {
       'CORS_ALLOW_CREDENTIALS',
       read(env, 'CORS_ALLOW_CREDENTIALS'),
       '"false" when CORS_ALLOW_ORIGINS is "*" (list the origins instead)',
+    );
+  }
+  if (allowCredentials && list(headers).includes('*')) {
+    // Fetch standard (CORS protocol): with credentials, `*` in Access-Control-Allow-Headers
+    // is a header literally named "*", so Chromium refuses every credentialed request.
+    throw new ConfigError(
+      'CORS_ALLOW_HEADERS',
+      headers,
+      'a list of header names without "*" when CORS_ALLOW_CREDENTIALS is "true" (browsers read it as a header named "*")',
     );
   }
   return { allowOrigins, allowHeaders: headers === '' ? null : list(headers), maxAge, allowCredentials };

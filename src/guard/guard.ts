@@ -7,7 +7,7 @@ import { type Config, ConfigError, type GuardOptions, parseConfig } from './conf
 import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { applyCors, preflightResponse } from './http/cors.ts';
-import { type DecisionLog, logDecision, logs } from './http/log.ts';
+import { correlationId, type DecisionLog, logDecision, logs } from './http/log.ts';
 import { forward, OriginUnreachable } from './http/origin.ts';
 import { optionsResponse, problemResponse, statusInit, withoutBody } from './http/responses.ts';
 import { compileMethodMap, type MethodMap } from './map/method-map.ts';
@@ -82,7 +82,7 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
           detail: config.message,
           ray: request.headers.get('cf-ray'),
         });
-        return problemResponse({ status: 500, detail: config.message }, request.headers.get('accept'));
+        return problemResponse({ status: 500, detail: config.summary }, request.headers.get('accept'));
       }
       const url = new URL(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
@@ -108,14 +108,20 @@ async function respond(
 ): Promise<Response> {
   // Header reads cross into the runtime: only the answers that need them make them.
   const problem = (p: Parameters<typeof problemResponse>[0]) => problemResponse(p, request.headers.get('accept'));
+  let id: string | undefined;
+  const requestId = () => (id ??= correlationId(request.headers));
   const log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) => {
     if (!logs(config.logLevel, entry.level)) return;
-    logDecision(config.logLevel, {
-      ...entry,
-      method: request.method,
-      path: decision.path,
-      ray: request.headers.get('cf-ray'),
-    });
+    logDecision(config.logLevel, { ...entry, method: request.method, path: decision.path, ray: requestId() });
+  };
+  // A 5xx's cause (an address, a stack, a handler's message) is for the log only; the client gets the id.
+  const failure = (
+    status: 500 | 502,
+    summary: string,
+    entry: Omit<DecisionLog, 'method' | 'path' | 'ray' | 'status'>,
+  ) => {
+    log({ ...entry, status });
+    return problem({ status, detail: `${summary} (request id ${requestId()})` });
   };
 
   switch (decision.action) {
@@ -159,10 +165,8 @@ async function respond(
           decision.handlerMethod === request.method
             ? new Request(target, request)
             : new Request(target, { method: decision.handlerMethod, headers: request.headers });
-        const handlerError = (detail: string) => {
-          log({ level: 'error', decision: 'handler-error', status: 500, detail });
-          return problem({ status: 500, detail });
-        };
+        const handlerError = (detail: string) =>
+          failure(500, 'a handler in src/routes.ts failed', { level: 'error', decision: 'handler-error', detail });
         let answer: unknown;
         try {
           answer = await router.fetch(edgeRequest, env, ctx);
@@ -186,8 +190,11 @@ async function respond(
         return response;
       } catch (error) {
         if (!(error instanceof OriginUnreachable)) throw error;
-        log({ level: 'warn', decision: 'origin-unreachable', status: 502, detail: error.message });
-        return problem({ status: 502, detail: error.message });
+        return failure(502, 'the origin could not be reached', {
+          level: 'warn',
+          decision: 'origin-unreachable',
+          detail: error.message,
+        });
       }
     }
   }

@@ -115,7 +115,7 @@ describe('cross-origin responses', () => {
   it('adds only Vary: Origin for an origin not allowed', async () => {
     const response = await send(guard.url, '/hello', { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(corsHeaders(response)).toEqual([]);
-    expect(response.headers.vary).toBe('Origin');
+    expect(response.headers.vary).toBe('Accept, Origin');
   });
 });
 
@@ -133,7 +133,7 @@ describe('without CORS config', () => {
     const forwarded = await send(noCors.url, '/hello', { headers: { origin: APP } });
     for (const response of [refused, forwarded]) {
       expect(corsHeaders(response)).toEqual([]);
-      expect(response.headers.vary).toBeUndefined();
+      expect(response.headers.vary ?? '').not.toContain('Origin');
     }
   });
 });

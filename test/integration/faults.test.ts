@@ -10,12 +10,34 @@ afterEach(async () => {
 });
 
 describe('origin unreachable', () => {
-  it('answers 502 with a clear body naming the origin', async () => {
+  it('answers 502 with a generic body that neither names the origin nor quotes the runtime', async () => {
     // Port 9 (discard) on loopback: nothing listens, the connection is refused.
     guard = await startGuard({ ORIGIN: 'http://127.0.0.1:9' }, 'fixture');
     const response = await send(guard.url, '/hello');
     expect(response.status).toBe(502);
-    expect(response.body).toContain('the origin http://127.0.0.1:9 could not be reached');
+    expect(response.body).toMatch(/^502 Bad Gateway: the origin could not be reached \(request id [\w-]+\)\n$/);
+    expect(response.body).not.toContain('127.0.0.1');
+  });
+
+  it('gives the 502 the cf-ray as its request id, and logs the detail under that id', async () => {
+    guard = await startGuard({ ORIGIN: 'http://127.0.0.1:9' }, 'fixture');
+    const ray = '8f1e2d3c4b5a6978-AMS';
+    const response = await send(guard.url, '/hello', { headers: { 'cf-ray': ray } });
+    expect(response.body).toContain(`(request id ${ray})`);
+    const logged = () => guard?.logs.filter((line) => line.includes(ray)) ?? [];
+    await expect.poll(logged).toHaveLength(1);
+    expect(JSON.parse(logged()[0] as string)).toMatchObject({
+      decision: 'origin-unreachable',
+      ray,
+      detail: expect.stringContaining('the origin http://127.0.0.1:9 could not be reached'),
+    });
+  });
+
+  it('correlates a 502 without cf-ray (local runtimes) by a generated id found in the log', async () => {
+    guard = await startGuard({ ORIGIN: 'http://127.0.0.1:9' }, 'fixture');
+    const response = await send(guard.url, '/hello');
+    const id = /request id ([\w-]+)/.exec(response.body)?.[1] as string;
+    await expect.poll(() => guard?.logs.some((line) => JSON.parse(line).ray === id)).toBe(true);
   });
 });
 
@@ -46,7 +68,7 @@ describe('bad settings', () => {
     guard = await startGuard({ ORIGIN: 'not a url' }, 'fixture');
     const response = await send(guard.url, '/hello');
     expect(response.status).toBe(500);
-    expect(response.body).toContain('invalid ORIGIN="not a url": expected an http(s) origin');
+    expect(response.body).toContain('invalid ORIGIN: expected an http(s) origin');
     expect(response.body).not.toMatch(/\bat .*\.(js|ts):\d+/);
   });
 
@@ -54,7 +76,25 @@ describe('bad settings', () => {
     guard = await startGuard({ UNMATCHED: 'block' }, 'fixture');
     const response = await send(guard.url, '/hello');
     expect(response.status).toBe(500);
-    expect(response.body).toContain('invalid UNMATCHED="block": expected one of "forward", "404"');
+    expect(response.body).toContain('invalid UNMATCHED: expected one of "forward", "404"');
+  });
+
+  it('never shows the rejected value to a client: an ORIGIN is an address, and may hold credentials', async () => {
+    guard = await startGuard({ ORIGIN: 'https://deploy:s3cret@origin.internal.example/app' }, 'fixture');
+    const response = await send(guard.url, '/hello');
+    expect(response.status).toBe(500);
+    expect(response.body).not.toContain('origin.internal.example');
+    expect(response.body).not.toContain('s3cret');
+  });
+
+  it('logs the rejected ORIGIN with its credentials redacted', async () => {
+    guard = await startGuard({ ORIGIN: 'https://deploy:s3cret@origin.internal.example/app' }, 'fixture');
+    await send(guard.url, '/hello');
+    const logged = () => guard?.logs.filter((line) => line.includes('config-error')) ?? [];
+    await expect.poll(logged).toHaveLength(1);
+    expect(logged()[0]).toContain('https://***@origin.internal.example/app');
+    expect(guard.logs.join('\n')).not.toContain('s3cret');
+    expect(guard.logs.join('\n')).not.toContain('deploy:');
   });
 
   it('forwards nothing while misconfigured', async () => {

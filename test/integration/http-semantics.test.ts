@@ -77,6 +77,14 @@ describe('edge errors as problem details', () => {
     });
   }
 
+  for (const { status, server, target, request } of EDGE_ERRORS) {
+    it(`marks the ${status} nosniff and Vary: Accept, since its body may quote the request and follows Accept`, async () => {
+      const response = await send(server().url, target, request);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers.vary).toBe('Accept');
+    });
+  }
+
   it('answers application/problem+json to Accept: application/problem+json', async () => {
     const response = await send(guard.url, '/hello', {
       method: 'POST',

@@ -76,7 +76,7 @@ describe('configuration: ORIGIN', () => {
   ])('rejects %s, naming ORIGIN and what it accepts', (_what, value) => {
     const error = configError({ ORIGIN: value });
     expect(error.setting).toBe('ORIGIN');
-    expect(error.message).toContain(`ORIGIN=${JSON.stringify(value)}`);
+    expect(error.message).toContain(`ORIGIN=${JSON.stringify(error.value)}`);
     expect(error.message).toContain('an http(s) origin such as "http://127.0.0.1:9000"');
   });
 });
@@ -195,6 +195,18 @@ describe('configuration: CORS', () => {
     );
   });
 
+  it('rejects CORS_ALLOW_HEADERS=* with credentials: the Fetch standard then reads * as a header name', () => {
+    const error = configError({
+      CORS_ALLOW_ORIGINS: 'https://app.example.com',
+      CORS_ALLOW_HEADERS: 'content-type, *',
+      CORS_ALLOW_CREDENTIALS: 'true',
+    });
+    expect(error.setting).toBe('CORS_ALLOW_HEADERS');
+    expect(error.message).toBe(
+      'method-guard: invalid CORS_ALLOW_HEADERS="content-type, *": expected a list of header names without "*" when CORS_ALLOW_CREDENTIALS is "true" (browsers read it as a header named "*")',
+    );
+  });
+
   it('rejects a CORS_ALLOW_CREDENTIALS that is not on or off, naming it', () => {
     expect(configError({ CORS_ALLOW_CREDENTIALS: 'sometimes' }).setting).toBe('CORS_ALLOW_CREDENTIALS');
   });
@@ -217,6 +229,19 @@ describe('configuration: errors', () => {
     const error = configError({ LOG_LEVEL: 'loud' });
     expect(error).toMatchObject({ name: 'ConfigError', setting: 'LOG_LEVEL', value: 'loud' });
     expect(error.expected).toContain('"debug"');
+  });
+
+  it('never repeats credentials written into a URL, in its message or its value', () => {
+    const error = configError({ ORIGIN: 'https://deploy:s3cret@origin.example.com' });
+    expect(error.message).toBe(
+      `method-guard: invalid ORIGIN="https://***@origin.example.com": expected ${error.expected}`,
+    );
+    expect(error.value).toBe('https://***@origin.example.com');
+  });
+
+  it('has a summary for clients that names the setting and what it accepts but not the value', () => {
+    const error = configError({ ORIGIN: 'http://10.0.0.7:8080/internal' });
+    expect(error.summary).toBe(`method-guard: invalid ORIGIN: expected ${error.expected}`);
   });
 
   it('has a rejected example for every setting', () => {

@@ -1,29 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { optionsResponse, prefersJson, problemResponse, withoutBody } from '../../src/guard/http/responses.ts';
+import { errorMediaType, optionsResponse, problemResponse, withoutBody } from '../../src/guard/http/responses.ts';
 
-describe('prefersJson: content negotiation for error bodies', () => {
-  const cases: [accept: string | null, json: boolean][] = [
-    [null, false],
-    ['*/*', false],
-    ['text/plain', false],
-    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', false],
-    ['application/json', true],
-    ['application/problem+json', true],
-    ['APPLICATION/JSON', true],
-    ['application/json, text/plain, */*', true],
-    ['application/json, */*;q=0.5', true],
-    ['text/plain;q=0.5, application/json', true],
-    ['application/json;q=0.5, text/plain', false],
-    ['application/json;q=0, */*', false],
-    ['application/*', false],
-    ['application/vnd.api+json', false],
+const PROBLEM = 'application/problem+json';
+const JSON_ = 'application/json';
+const TEXT = 'text/plain';
+
+describe('errorMediaType: content negotiation for error bodies', () => {
+  const cases: [accept: string | null, type: string][] = [
+    [null, TEXT],
+    ['*/*', TEXT],
+    ['text/plain', TEXT],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', TEXT],
+    ['application/json', PROBLEM],
+    ['application/problem+json', PROBLEM],
+    ['APPLICATION/JSON', PROBLEM],
+    ['application/json, text/plain, */*', PROBLEM],
+    ['application/json, */*;q=0.5', PROBLEM],
+    ['text/plain;q=0.5, application/json', PROBLEM],
+    ['application/json;q=0.5, text/plain', TEXT],
+    ['application/json;q=0, */*', TEXT],
+    ['application/*', TEXT],
+    ['application/vnd.api+json', TEXT],
     // RFC 9110 §12.5.1: text/plain's own q (0.1) overrides the wildcard's 1.
-    ['*/*, text/plain;q=0.1, application/json;q=0.5', true],
-    ['application/json;q=abc', false],
+    ['*/*, text/plain;q=0.1, application/json;q=0.5', PROBLEM],
+    ['application/json;q=abc', TEXT],
+    // RFC 9110 §12.4.2: q=0 means "not acceptable", whatever else is listed.
+    ['application/problem+json;q=0, application/json', JSON_],
+    ['application/problem+json;q=0', TEXT],
+    ['application/json, application/problem+json', PROBLEM],
+    ['application/problem+json;q=0.5, application/json;q=0.5', PROBLEM],
+    ['application/json, application/problem+json;q=0.9', JSON_],
   ];
-  for (const [accept, json] of cases) {
-    it(`chooses ${json ? 'problem+json' : 'text/plain'} for Accept: ${accept ?? '(none)'}`, () => {
-      expect(prefersJson(accept)).toBe(json);
+  for (const [accept, type] of cases) {
+    it(`chooses ${type} for Accept: ${accept ?? '(none)'}`, () => {
+      expect(errorMediaType(accept)).toBe(type);
     });
   }
 });
@@ -74,6 +84,21 @@ describe('problemResponse', () => {
   it('marks error answers as not cacheable', () => {
     expect(problemResponse(problem405, null).headers.get('cache-control')).toBe('no-store');
   });
+
+  it('answers problem details as application/json to a client that refuses problem+json with q=0', async () => {
+    const response = problemResponse(problem405, 'application/problem+json;q=0, application/json');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toMatchObject({ status: 405, allow: ['GET', 'HEAD', 'OPTIONS'] });
+  });
+
+  it('says Vary: Accept, since the body format was chosen from Accept (RFC 9110 §12.5.5)', () => {
+    for (const accept of [null, '*/*', 'application/json'])
+      expect(problemResponse(problem405, accept).headers.get('vary')).toBe('Accept');
+  });
+
+  it('forbids MIME sniffing of a body that may quote the request', () => {
+    expect(problemResponse(problem405, null).headers.get('x-content-type-options')).toBe('nosniff');
+  });
 });
 
 describe('optionsResponse', () => {
@@ -83,6 +108,10 @@ describe('optionsResponse', () => {
     expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     expect(response.headers.get('content-length')).toBeNull();
     expect(response.body).toBeNull();
+  });
+
+  it('forbids MIME sniffing like every answer of the guard', () => {
+    expect(optionsResponse(['OPTIONS']).headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('keeps extra headers it is given', () => {

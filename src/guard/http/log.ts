@@ -31,3 +31,11 @@ export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
   // Workers Logs takes an entry's level from the console method.
   console[level](line);
 }
+
+/**
+ * What ties a client's error answer to its log line: the cf-ray Cloudflare puts on
+ * every request, or, where there is none (wrangler dev, bare workerd), a fresh id.
+ */
+export function correlationId(headers: Headers): string {
+  return headers.get('cf-ray') ?? crypto.randomUUID();
+}

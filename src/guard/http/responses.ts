@@ -63,26 +63,45 @@ function preference(ranges: readonly MediaRange[], type: string, subtype: string
   return { q: best.q, named: best.specificity === 3 };
 }
 
+export type ErrorMediaType = 'application/problem+json' | 'application/json' | 'text/plain';
+
 /**
- * JSON when Accept names application/json or application/problem+json and ranks it
- * at least as high as text/plain: a bare wildcard (the default of curl and of
- * fetch) keeps text; axios's "JSON, text or anything" gets JSON.
+ * JSON when Accept names application/problem+json or application/json with q > 0
+ * (RFC 9110 §12.4.2: q=0 is "not acceptable") and ranks it at least as high as
+ * text/plain: a bare wildcard (the default of curl and of fetch) keeps text;
+ * axios's "JSON, text or anything" gets JSON. JSON is problem+json (a +json type,
+ * RFC 6839) unless the client names problem+json below application/json.
  */
-export function prefersJson(accept: string | null): boolean {
-  if (!accept) return false;
+export function errorMediaType(accept: string | null): ErrorMediaType {
+  if (!accept) return 'text/plain';
   const ranges = mediaRanges(accept);
-  const json = [preference(ranges, 'application', 'problem+json'), preference(ranges, 'application', 'json')];
-  const text = preference(ranges, 'text', 'plain');
-  return json.some((p) => p.named && p.q > 0 && p.q >= text.q);
+  const problem = preference(ranges, 'application', 'problem+json');
+  const json = preference(ranges, 'application', 'json');
+  const jsonQ = Math.max(problem.named ? problem.q : 0, json.named ? json.q : 0);
+  if (jsonQ === 0 || jsonQ < preference(ranges, 'text', 'plain').q) return 'text/plain';
+  return problem.named && problem.q < json.q ? 'application/json' : 'application/problem+json';
+}
+
+/**
+ * Headers on every answer the guard writes itself. Error bodies quote request
+ * text (a path, a header value): nosniff keeps a browser from reading one as
+ * HTML or script.
+ */
+function ownHeaders(init?: HeadersInit): Headers {
+  const headers = new Headers(init);
+  headers.set('x-content-type-options', 'nosniff');
+  return headers;
 }
 
 export function problemResponse(problem: Problem, accept: string | null): Response {
   const title = STATUS_TITLES[problem.status] ?? 'Error';
-  const headers = new Headers({ 'cache-control': 'no-store' });
+  // The body's format follows Accept: caches must key on it (RFC 9110 §12.5.5).
+  const headers = ownHeaders({ 'cache-control': 'no-store', vary: 'Accept' });
   if (problem.allow) headers.set('allow', allowHeader(problem.allow));
+  const type = errorMediaType(accept);
   let body: string;
-  if (prefersJson(accept)) {
-    headers.set('content-type', 'application/problem+json');
+  if (type !== 'text/plain') {
+    headers.set('content-type', type);
     const json: Record<string, unknown> = {
       type: 'about:blank',
       title,
@@ -106,7 +125,7 @@ export function problemResponse(problem: Problem, accept: string | null): Respon
  * on a 204, and workerd drops it from one on the wire anyway.
  */
 export function optionsResponse(allow: readonly string[], extra?: HeadersInit): Response {
-  const headers = new Headers(extra);
+  const headers = ownHeaders(extra);
   headers.set('allow', allowHeader(allow));
   return new Response(null, { status: 204, headers });
 }
