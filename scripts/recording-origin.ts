@@ -88,7 +88,8 @@ export async function startRecordingOrigin({
     });
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A busy port is an 'error' event, not a listen callback: reject so callers can name the port.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   const { port: bound } = server.address() as AddressInfo;
   return Object.assign(origin, {
     url: `http://${host}:${bound}`,

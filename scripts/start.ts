@@ -3,10 +3,22 @@
  * dev` on http://127.0.0.1:8787 guarding it with src/routes.ts. Ctrl-C stops both.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { startRecordingOrigin } from './recording-origin.ts';
 
 const originPort = Number(process.env.DEMO_ORIGIN_PORT ?? 9000);
 const guardPort = Number(process.env.PORT ?? 8787);
+
+// wrangler would print a stack trace for a busy port, or quietly pick another one.
+const guardPortFree = await new Promise<boolean>((resolve) => {
+  const probe = createServer()
+    .once('error', () => resolve(false))
+    .listen(guardPort, '127.0.0.1', () => probe.close(() => resolve(true)));
+});
+if (!guardPortFree) {
+  console.error(`Port ${guardPort} is in use: stop what runs there or set PORT.`);
+  process.exit(1);
+}
 
 const origin = await startRecordingOrigin({
   port: originPort,

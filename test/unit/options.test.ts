@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Config, ConfigError, type GuardOptions, parseConfig, SETTINGS } from '../../src/guard/config.ts';
 import { createGuard } from '../../src/guard/guard.ts';
@@ -47,6 +48,14 @@ describe('options: the settings table', () => {
         LOG_LEVEL: 'debug',
       }) satisfies Config,
     );
+  });
+
+  it("is the README's settings table, row for row", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const row of SETTINGS) {
+      const cells = [row.variable, row.option, row.default === '' ? '""' : row.default].map((c) => `\`${c}\``);
+      expect(readme, row.variable).toContain(`| ${cells.join(' | ')} |`);
+    }
   });
 
   it('takes a URL as the origin', () => {
