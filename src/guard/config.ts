@@ -7,6 +7,8 @@ import { isMethodToken } from './map/methods.ts';
 
 export type UnmatchedPolicy = 'forward' | '404';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+/** `report`: forward everything as it arrived and log what `enforce` would have refused (docs/rollout.md). */
+export type Mode = 'enforce' | 'report';
 
 export interface CorsConfig {
   /** Allowed page origins; `*` allows any. */
@@ -18,6 +20,7 @@ export interface CorsConfig {
 }
 
 export interface Config {
+  readonly mode: Mode;
   /** Where allowed requests go; null forwards to the request's own URL (zone route). */
   readonly origin: URL | null;
   readonly unmatched: UnmatchedPolicy;
@@ -36,6 +39,7 @@ export interface Config {
  * setting: add a row here, a field to GuardOptions, and read it in parseConfig.
  */
 export const SETTINGS = [
+  { variable: 'MODE', option: 'mode', default: 'enforce', accepts: 'one of "enforce", "report"' },
   {
     variable: 'ORIGIN',
     option: 'origin',
@@ -108,6 +112,12 @@ export function settingRow(setting: Setting): SettingRow {
  * validated exactly like variables, when `createGuard` runs.
  */
 export interface GuardOptions {
+  /**
+   * `"enforce"` (default): refuse what the rules forbid. `"report"`: forward every
+   * request as it arrived and only log (and count) what enforce would have refused
+   * or answered itself; see docs/rollout.md. Variable `MODE`.
+   */
+  readonly mode?: Mode;
   /**
    * Where allowed requests that no handler answers are forwarded, e.g.
    * `"https://origin.example.com"` (no path). Unset: the request's own URL, i.e.
@@ -344,6 +354,7 @@ export function parseConfig(env: Env, options: GuardOptions = {}): Config {
 
 function parseSettings(env: Env): Config {
   return {
+    mode: oneOf(env, 'MODE', ['enforce', 'report'] as const),
     origin: parseOrigin(env),
     unmatched: oneOf(env, 'UNMATCHED', ['forward', '404'] as const),
     strictTrailingSlash: flag(env, 'STRICT_TRAILING_SLASH'),

@@ -26,15 +26,22 @@ export type Decision =
       /** The path matched no route (forwarded by the unmatched policy). */
       readonly unmatched: boolean;
       readonly allow: readonly string[] | null;
+      readonly routes: readonly string[];
     }
   /** OPTIONS that no route declares: 204 + Allow at the edge. */
-  | { readonly action: 'options'; readonly path: string; readonly allow: readonly string[] }
+  | {
+      readonly action: 'options';
+      readonly path: string;
+      readonly allow: readonly string[];
+      readonly routes: readonly string[];
+    }
   /** CORS preflight on a declared path: answered at the edge, never forwarded. */
   | {
       readonly action: 'preflight';
       readonly path: string;
       readonly allow: readonly string[];
       readonly requestedMethod: string;
+      readonly routes: readonly string[];
     }
   | {
       readonly action: 'refuse';
@@ -43,6 +50,8 @@ export type Decision =
       readonly path: string;
       /** Set on a 405: Allow(U). */
       readonly allow?: readonly string[];
+      /** Set on a 405: the patterns of the routes that matched. */
+      readonly routes?: readonly string[];
     };
 
 export function decide(map: MethodMap, request: RequestFacts, config: Config): Decision {
@@ -69,23 +78,25 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   const { method } = request;
   if (declared === null) {
     if (config.unmatched === '404') return refuse(404, path, `no route matches ${path}`);
-    return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null };
+    return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null, routes: [] };
   }
 
   const allow = allowedMethods(declared);
+  // The patterns that matched: what logs and counters name instead of the raw path.
+  const routes = declared.patterns ?? [];
   if (config.cors && method === 'OPTIONS' && request.headers.has('origin')) {
     const requestedMethod = request.headers.get('access-control-request-method');
-    if (requestedMethod !== null) return { action: 'preflight', path, allow, requestedMethod };
+    if (requestedMethod !== null) return { action: 'preflight', path, allow, requestedMethod, routes };
   }
-  if (!allows(declared, method)) return refuse405(path, allow, `${method} is not allowed on ${path}`);
+  if (!allows(declared, method)) return refuse405(path, allow, routes, `${method} is not allowed on ${path}`);
   for (const o of overrides) {
     const overridden = o.value.toUpperCase();
     if (!allows(declared, overridden)) {
-      return refuse405(path, allow, `${o.source}: ${overridden} is not allowed on ${path}`);
+      return refuse405(path, allow, routes, `${o.source}: ${overridden} is not allowed on ${path}`);
     }
   }
-  if (method === 'OPTIONS' && !declares(declared, 'OPTIONS')) return { action: 'options', path, allow };
-  return { action: 'pass', path, handlerMethod: handlerMethod(declared, method), unmatched: false, allow };
+  if (method === 'OPTIONS' && !declares(declared, 'OPTIONS')) return { action: 'options', path, allow, routes };
+  return { action: 'pass', path, handlerMethod: handlerMethod(declared, method), unmatched: false, allow, routes };
 }
 
 /** RFC 9110 §9.3.2: HEAD is GET without the body, so a GET handler answers it. */
@@ -97,6 +108,6 @@ function refuse(status: 400 | 404 | 508, path: string, detail: string): Decision
   return { action: 'refuse', status, path, detail };
 }
 
-function refuse405(path: string, allow: readonly string[], detail: string): Decision {
-  return { action: 'refuse', status: 405, path, detail, allow };
+function refuse405(path: string, allow: readonly string[], routes: readonly string[], detail: string): Decision {
+  return { action: 'refuse', status: 405, path, detail, allow, routes };
 }

@@ -8,10 +8,11 @@ import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { applyCors, preflightResponse } from './http/cors.ts';
 import { correlationId, type DecisionLog, logDecision, logs } from './http/log.ts';
-import { forward, OriginUnreachable } from './http/origin.ts';
+import { forward, forwardAsIs, OriginUnreachable } from './http/origin.ts';
 import { optionsResponse, problemResponse, statusInit, withoutBody } from './http/responses.ts';
 import { compileMethodMap, type MethodMap } from './map/method-map.ts';
 import { allowHeader } from './map/methods.ts';
+import { wouldDiffer } from './report.ts';
 
 import type { SiteRouter } from './site-router.ts';
 
@@ -86,6 +87,8 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
       }
       const url = new URL(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
+      const loop = decision.action === 'refuse' && decision.status === 508;
+      if (config.mode === 'report' && !loop) return reportOnly(site, request, url, decision, config, env, ctx);
       const response = await respond(site, request, url, decision, config, env, ctx);
       if (config.cors && decision.action !== 'preflight') {
         const headers = new Headers(response.headers);
@@ -106,23 +109,7 @@ async function respond(
   env: unknown,
   ctx: unknown,
 ): Promise<Response> {
-  // Header reads cross into the runtime: only the answers that need them make them.
-  const problem = (p: Parameters<typeof problemResponse>[0]) => problemResponse(p, request.headers.get('accept'));
-  let id: string | undefined;
-  const requestId = () => (id ??= correlationId(request.headers));
-  const log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) => {
-    if (!logs(config.logLevel, entry.level)) return;
-    logDecision(config.logLevel, { ...entry, method: request.method, path: decision.path, ray: requestId() });
-  };
-  // A 5xx's cause (an address, a stack, a handler's message) is for the log only; the client gets the id.
-  const failure = (
-    status: 500 | 502,
-    summary: string,
-    entry: Omit<DecisionLog, 'method' | 'path' | 'ray' | 'status'>,
-  ) => {
-    log({ ...entry, status });
-    return problem({ status, detail: `${summary} (request id ${requestId()})` });
-  };
+  const { problem, log, failure } = answersFor(request, decision, config);
 
   switch (decision.action) {
     case 'refuse': {
@@ -165,37 +152,110 @@ async function respond(
           decision.handlerMethod === request.method
             ? new Request(target, request)
             : new Request(target, { method: decision.handlerMethod, headers: request.headers });
-        const handlerError = (detail: string) =>
-          failure(500, 'a handler in src/routes.ts failed', { level: 'error', decision: 'handler-error', detail });
-        let answer: unknown;
-        try {
-          answer = await router.fetch(edgeRequest, env, ctx);
-        } catch (error) {
-          return handlerError(
-            `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-        if (answer instanceof Response) return request.method === 'HEAD' ? withoutBody(answer) : answer;
-        if (answer !== undefined && answer !== null) {
-          return handlerError(
-            `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`,
-          );
-        }
+        const answer = await runHandlers(router, edgeRequest, env, ctx);
+        if (typeof answer === 'string') return handlerError(failure, answer);
+        if (answer) return request.method === 'HEAD' ? withoutBody(answer) : answer;
         // The edge request now holds the body stream; the HEAD-as-GET copy has none.
         if (edgeRequest.method === request.method) forwarded = edgeRequest;
       }
-      try {
-        const response = await forward(forwarded, url, decision.path, config);
-        log({ level: 'debug', decision: 'forward', status: response.status });
-        return response;
-      } catch (error) {
-        if (!(error instanceof OriginUnreachable)) throw error;
-        return failure(502, 'the origin could not be reached', {
-          level: 'warn',
-          decision: 'origin-unreachable',
-          detail: error.message,
-        });
-      }
+      return forwardedOrFailed(() => forward(forwarded, url, decision.path, config), log, failure);
     }
   }
+}
+
+type Log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) => void;
+type Failure = (
+  status: 500 | 502,
+  summary: string,
+  entry: Omit<DecisionLog, 'method' | 'path' | 'ray' | 'status'>,
+) => Response;
+
+/** What one request's answers share: its problem answers, its log lines, and the request id tying them. */
+function answersFor(request: Request, decision: Decision, config: Config) {
+  // Header reads cross into the runtime: only the answers that need them make them.
+  const problem = (p: Parameters<typeof problemResponse>[0]) => problemResponse(p, request.headers.get('accept'));
+  let id: string | undefined;
+  const requestId = () => (id ??= correlationId(request.headers));
+  const log: Log = (entry) => {
+    if (!logs(config.logLevel, entry.level)) return;
+    logDecision(config.logLevel, { ...entry, method: request.method, path: decision.path, ray: requestId() });
+  };
+  // A 5xx's cause (an address, a stack, a handler's message) is for the log only; the client gets the id.
+  const failure: Failure = (status, summary, entry) => {
+    log({ ...entry, status });
+    return problem({ status, detail: `${summary} (request id ${requestId()})` });
+  };
+  return { problem, log, failure };
+}
+
+/** The site's router on `request`: its Response, undefined to forward, or what is wrong with a handler. */
+async function runHandlers(
+  router: SiteRouter,
+  request: Request,
+  env: unknown,
+  ctx: unknown,
+): Promise<Response | undefined | string> {
+  let answer: unknown;
+  try {
+    answer = await router.fetch(request, env, ctx);
+  } catch (error) {
+    return `a handler in src/routes.ts threw: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (answer instanceof Response || answer === undefined || answer === null) return answer ?? undefined;
+  return `a handler in src/routes.ts returned ${typeof answer}, not a Response (return nothing to forward)`;
+}
+
+function handlerError(failure: Failure, detail: string): Response {
+  return failure(500, 'a handler in src/routes.ts failed', { level: 'error', decision: 'handler-error', detail });
+}
+
+/** The origin's answer, logged at debug; a 502 when the origin cannot be reached. */
+async function forwardedOrFailed(send: () => Promise<Response>, log: Log, failure: Failure): Promise<Response> {
+  try {
+    const response = await send();
+    log({ level: 'debug', decision: 'forward', status: response.status });
+    return response;
+  } catch (error) {
+    if (!(error instanceof OriginUnreachable)) throw error;
+    return failure(502, 'the origin could not be reached', {
+      level: 'warn',
+      decision: 'origin-unreachable',
+      detail: error.message,
+    });
+  }
+}
+
+/**
+ * MODE=report: what the site's Worker does without the guard (its own router on
+ * the request as it arrived, then the request forwarded as it arrived), plus one
+ * line for what enforce would have done differently. No CORS, no override
+ * stripping: only the hop header is added, so a real loop still ends in a 508.
+ */
+async function reportOnly(
+  { router, runsHandlers }: Site,
+  request: Request,
+  url: URL,
+  decision: Decision,
+  config: Config,
+  env: unknown,
+  ctx: unknown,
+): Promise<Response> {
+  const { log, failure } = answersFor(request, decision, config);
+  const would = wouldDiffer(decision);
+  if (would) {
+    log({
+      level: 'info',
+      ...would,
+      route: decision.routes?.join(' | ') || undefined,
+      allow: decision.allow ? allowHeader(decision.allow) : undefined,
+      detail: decision.action === 'refuse' ? decision.detail : undefined,
+    });
+  }
+  if (runsHandlers(request.method, url.pathname)) {
+    const answer = await runHandlers(router, request, env, ctx);
+    if (typeof answer === 'string') return handlerError(failure, answer);
+    if (answer) return answer;
+  }
+  // One line per request: a would-* line already stands for this one.
+  return forwardedOrFailed(() => forwardAsIs(request, config), would ? () => {} : log, failure);
 }

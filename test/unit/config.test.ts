@@ -24,6 +24,7 @@ describe('configuration: types', () => {
 describe('configuration: defaults', () => {
   it('gives every setting its default when no var is set', () => {
     expect(parseConfig({})).toEqual({
+      mode: 'enforce',
       origin: null,
       unmatched: 'forward',
       strictTrailingSlash: false,
@@ -224,6 +225,22 @@ describe('configuration: LOG_LEVEL', () => {
   });
 });
 
+describe('configuration: MODE', () => {
+  it.each([
+    ['enforce', 'enforce'],
+    ['report', 'report'],
+    [' Report ', 'report'],
+  ] as const)('accepts %j', (value, mode) => {
+    expect(parseConfig({ MODE: value }).mode).toBe(mode);
+  });
+
+  it.each(['log', 'dry-run', 'off', ''])('rejects MODE=%j, naming MODE and both modes', (value) => {
+    expect(configError({ MODE: value }).message).toBe(
+      `method-guard: invalid MODE=${JSON.stringify(value)}: expected one of "enforce", "report"`,
+    );
+  });
+});
+
 describe('configuration: errors', () => {
   it('is a ConfigError carrying the setting, the value and what it accepts', () => {
     const error = configError({ LOG_LEVEL: 'loud' });
@@ -246,6 +263,7 @@ describe('configuration: errors', () => {
 
   it('has a rejected example for every setting', () => {
     const invalid: Record<Setting, Record<string, string>> = {
+      MODE: { MODE: 'nope' },
       ORIGIN: { ORIGIN: 'nope' },
       UNMATCHED: { UNMATCHED: 'nope' },
       STRICT_TRAILING_SLASH: { STRICT_TRAILING_SLASH: 'nope' },

@@ -123,6 +123,35 @@ describe('the compiled method map', () => {
   }
 });
 
+describe('the route patterns a lookup names', () => {
+  for (const options of OPTION_SETS) {
+    it(`are the scan's, in the order the rules declare them (${JSON.stringify(options)})`, () => {
+      fc.assert(
+        fc.property(tableArb, fc.array(keyArb, { minLength: 5, maxLength: 15 }), (table, randomKeys) => {
+          const routes = buildRoutes(table);
+          const compiled = compileMethodMap(routes, options);
+          const scanned = scanMethodMap(routes, options);
+          for (const key of [...randomKeys, ...keysFromRoutes(routes), '', '/']) {
+            expect(compiled.lookup(key)?.patterns, `key ${JSON.stringify(key)}`).toEqual(scanned.lookup(key)?.patterns);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+  }
+
+  it('names each matching pattern once, as written, whatever its methods', () => {
+    const map = mapOf((r) =>
+      r.get('/files/*').put('/files/uploads/*').get('/files/uploads/:name').delete('/files/uploads/:name'),
+    );
+    expect(map.lookup('/files/uploads/cat.png')?.patterns).toEqual([
+      '/files/*',
+      '/files/uploads/*',
+      '/files/uploads/:name',
+    ]);
+  });
+});
+
 // ---- examples -----------------------------------------------------------
 
 const LOOSE: MethodMapOptions = { strictTrailingSlash: false, caseInsensitive: false };

@@ -13,6 +13,8 @@ export interface DecisionLog {
   readonly status: number;
   readonly method: string;
   readonly path: string;
+  /** The patterns of the routes that matched (` | ` between several), never the raw path. */
+  readonly route?: string;
   readonly allow?: string;
   readonly detail?: string;
   readonly ray?: string | null;
@@ -25,9 +27,20 @@ export function logs(threshold: LogLevel, level: DecisionLog['level']): boolean 
 
 export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
   if (!logs(threshold, entry.level)) return;
-  const { level, decision, status, method, path, allow, detail, ray } = entry;
+  const { level, decision, status, method, path, route, allow, detail, ray } = entry;
   // A fixed field order: what happened first, why last, so `wrangler tail` lines read alike.
-  const line = JSON.stringify({ source: 'method-guard', level, decision, status, method, path, allow, detail, ray });
+  const line = JSON.stringify({
+    source: 'method-guard',
+    level,
+    decision,
+    status,
+    method,
+    path,
+    route,
+    allow,
+    detail,
+    ray,
+  });
   // Workers Logs takes an entry's level from the console method.
   console[level](line);
 }

@@ -26,16 +26,27 @@ export class OriginUnreachable extends Error {
 }
 
 /** `requestUrl` is the request's URL as the guard already parsed it. */
-export async function forward(
-  request: Request,
-  requestUrl: URL,
-  canonicalPath: string,
-  config: Config,
-): Promise<Response> {
-  const target = targetUrl(requestUrl, canonicalPath, config);
+export function forward(request: Request, requestUrl: URL, canonicalPath: string, config: Config): Promise<Response> {
+  return send(request, targetUrl(requestUrl, canonicalPath, config), config.stripMethodOverride);
+}
+
+/**
+ * Report mode: the request exactly as the Worker received it (path bytes, query,
+ * overrides), to ORIGIN or to its own URL. The target is the request URL's own
+ * text after its authority, not rebuilt with URL setters: `search` cannot tell
+ * "/a?" from "/a", and the origin must see what it would see without the guard.
+ */
+export function forwardAsIs(request: Request, config: Config): Promise<Response> {
+  if (config.origin === null) return send(request, new URL(request.url), false);
+  // The first "/" after "scheme://" starts the path: neither host nor userinfo may hold one unencoded.
+  const pathAndQuery = request.url.slice(request.url.indexOf('/', request.url.indexOf('://') + 3));
+  return send(request, new URL(config.origin.origin + pathAndQuery), false);
+}
+
+async function send(request: Request, target: URL, stripOverrides: boolean): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.set(HOP_HEADER, '1');
-  if (config.stripMethodOverride) for (const name of Object.keys(OVERRIDE_HEADERS)) headers.delete(name);
+  if (stripOverrides) for (const name of Object.keys(OVERRIDE_HEADERS)) headers.delete(name);
   try {
     // Passing the body stream (never awaiting it) keeps uploads streaming; redirect
     // 'manual' hands 3xx to the client as the origin sent them.

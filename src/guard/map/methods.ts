@@ -54,6 +54,12 @@ export interface Declared {
   readonly methods: ReadonlySet<string>;
   /** A matching `all` route exists. */
   readonly all: boolean;
+  /**
+   * The matching routes' patterns as written in the rules (itty keeps each route's
+   * path as the 4th element of its entry): what logs and counters name instead of
+   * the raw path, whose cardinality a client controls.
+   */
+  readonly patterns?: readonly string[];
 }
 
 /** RFC 9110 token: what a method name may be made of. */

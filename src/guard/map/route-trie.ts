@@ -14,7 +14,7 @@
  */
 import type { RouteEntry } from 'itty-router';
 import type { Declared } from './methods.ts';
-import type { MethodMap, MethodMapOptions } from './scan.ts';
+import { type MethodMap, type MethodMapOptions, patternOrder, routePattern } from './scan.ts';
 
 /** One `/segment` of a route's path, read the way itty's RegExp reads it. */
 type Step =
@@ -35,7 +35,7 @@ interface Node {
   /** Non-literal steps: a handful per node, all of them tried. */
   readonly patterns: { readonly step: PatternStep; readonly next: Node }[];
   /** What the routes ending at this node declare; null if none does. */
-  declared: { readonly methods: Set<string>; all: boolean } | null;
+  declared: { readonly methods: Set<string>; all: boolean; readonly patterns: string[] } | null;
 }
 
 /** itty-router 5 (Router.mjs) turns a path into its RegExp with these rewrites, in this order. */
@@ -197,14 +197,17 @@ function greedy(walk: Walk, next: Node, pos: number): void {
   }
 }
 
-function union(declarations: readonly Declared[]): Declared {
+/** `byOrder`: patterns by their first position in the rules (patternOrder), as the scan lists them. */
+function union(declarations: readonly Declared[], byOrder: (a: string, b: string) => number): Declared {
   const methods = new Set<string>();
+  const patterns = new Set<string>();
   let all = false;
   for (const declared of declarations) {
     for (const method of declared.methods) methods.add(method);
+    for (const pattern of declared.patterns ?? []) patterns.add(pattern);
     all ||= declared.all;
   }
-  return { methods, all };
+  return { methods, all, patterns: [...patterns].sort(byOrder) };
 }
 
 /**
@@ -216,11 +219,17 @@ export function compileRouteTrie(
   options: MethodMapOptions,
   scan: (routes: readonly RouteEntry[], options: MethodMapOptions) => MethodMap,
 ): MethodMap {
-  let size = 0;
-  const newNode = (): Node => ({ id: size++, literals: new Map(), patterns: [], declared: null });
+  const nodes: Node[] = [];
+  const newNode = (): Node => {
+    const node: Node = { id: nodes.length, literals: new Map(), patterns: [], declared: null };
+    nodes.push(node);
+    return node;
+  };
   const root = newNode();
   const unrepresented: RouteEntry[] = [];
+  const order = patternOrder(routes);
   for (const route of routes) {
+    const pattern = routePattern(route[3], route[1]);
     const steps = stepsOf(route, options.caseInsensitive);
     if (steps === null) {
       unrepresented.push(route);
@@ -228,11 +237,14 @@ export function compileRouteTrie(
     }
     let node = root;
     for (const step of steps) node = childFor(node, step, newNode);
-    node.declared ??= { methods: new Set(), all: false };
+    node.declared ??= { methods: new Set(), all: false, patterns: [] };
+    if (!node.declared.patterns.includes(pattern)) node.declared.patterns.push(pattern);
     const method = String(route[0]).toUpperCase();
     if (method === 'ALL') node.declared.all = true;
     else node.declared.methods.add(method);
   }
+  const byOrder = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  for (const node of nodes) node.declared?.patterns.sort(byOrder);
   const fallback = unrepresented.length > 0 ? scan(unrepresented, options) : null;
 
   return {
@@ -250,7 +262,7 @@ export function compileRouteTrie(
       const scanned = fallback?.lookup(key);
       if (scanned) declared.push(scanned);
       if (declared.length === 0) return null;
-      return declared.length === 1 ? (declared[0] as Declared) : union(declared);
+      return declared.length === 1 ? (declared[0] as Declared) : union(declared, byOrder);
     },
   };
 }

@@ -28,26 +28,47 @@ function routeRegExp(match: RegExp, options: MethodMapOptions): RegExp {
   return new RegExp(source, options.caseInsensitive ? 'i' : '');
 }
 
+/** A route's pattern as written; a custom `routes` entry without one is named by its RegExp. */
+export function routePattern(path: string | undefined, match: RegExp): string {
+  return path ?? String(match);
+}
+
+/**
+ * Each pattern's first position in the rules: a lookup names its patterns in this
+ * order, whichever of several routes spelled alike matched.
+ */
+export function patternOrder(routes: readonly RouteEntry[]): ReadonlyMap<string, number> {
+  const order = new Map<string, number>();
+  for (const [, match, , path] of routes) {
+    const pattern = routePattern(path, match);
+    if (!order.has(pattern)) order.set(pattern, order.size);
+  }
+  return order;
+}
+
 /** Reference implementation: the same linear regex scan itty dispatches with. */
 export function scanMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
-  const compiled = routes.map(([method, match]) => ({
+  const compiled = routes.map(([method, match, , path]) => ({
     method: String(method).toUpperCase(),
     regexp: routeRegExp(match, options),
+    pattern: routePattern(path, match),
   }));
+  const order = patternOrder(routes);
   return {
     lookup(key) {
       // Strict patterns end in `$`, not `/*$`; the root "/" is then the empty path.
       if (options.strictTrailingSlash && key === '/') key = '';
       const methods = new Set<string>();
+      const patterns = new Set<string>();
       let all = false;
-      let matched = false;
       for (const route of compiled) {
         if (!route.regexp.test(key)) continue;
-        matched = true;
+        patterns.add(route.pattern);
         if (route.method === 'ALL') all = true;
         else methods.add(route.method);
       }
-      return matched ? { methods, all } : null;
+      if (patterns.size === 0) return null;
+      return { methods, all, patterns: [...patterns].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)) };
     },
   };
 }
