@@ -203,7 +203,7 @@ describe('MODE', () => {
       const response = await send(guard.url, '/hello');
       expect(response.status).toBe(500);
       expect(response.body).toBe(
-        '500 Internal Server Error: method-guard: invalid MODE="log-only": expected one of "enforce", "report"\n',
+        '500 Internal Server Error: method-guard: invalid MODE: expected one of "enforce", "report"\n',
       );
       expect(guard.origin.started).toBe(0);
     } finally {
