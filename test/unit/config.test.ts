@@ -234,6 +234,11 @@ describe('configuration: MODE', () => {
     expect(parseConfig({ MODE: value }).mode).toBe(mode);
   });
 
+  it('is the option mode in code, which a MODE variable overrides', () => {
+    expect(parseConfig({}, { mode: 'report' }).mode).toBe('report');
+    expect(parseConfig({ MODE: 'enforce' }, { mode: 'report' }).mode).toBe('enforce');
+  });
+
   it.each(['log', 'dry-run', 'off', ''])('rejects MODE=%j, naming MODE and both modes', (value) => {
     expect(configError({ MODE: value }).message).toBe(
       `method-guard: invalid MODE=${JSON.stringify(value)}: expected one of "enforce", "report"`,
