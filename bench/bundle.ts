@@ -46,7 +46,14 @@ export function build(worker: WorkerName, minified: boolean, outRoot: string): P
 }
 
 /** `wrangler deploy --dry-run` for one wrangler config; `worker` names the output folder. */
-export async function buildConfig(worker: string, config: string, minified: boolean, outRoot: string): Promise<Bundle> {
+export async function buildConfig(
+  worker: string,
+  config: string,
+  minified: boolean,
+  outRoot: string,
+  /** More `wrangler deploy` flags, e.g. `--no-minify` for readable profiles (bench/profile.ts). */
+  flags: readonly string[] = [],
+): Promise<Bundle> {
   // Absolute: wrangler reads a relative --outdir from the config file's folder.
   const dir = resolve(outRoot, 'bundles', `${worker.replace(/\W+/g, '-')}${minified ? '.min' : ''}`);
   const args = [
@@ -61,6 +68,7 @@ export async function buildConfig(worker: string, config: string, minified: bool
     '--metafile',
     join(dir, 'meta.json'),
     ...(minified ? ['--minify'] : []),
+    ...flags,
   ];
   await run(process.execPath, args, { env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, timeout: 120_000 });
   const entry = readdirSync(dir).find((f) => f.endsWith('.js'));

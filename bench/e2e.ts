@@ -88,11 +88,19 @@ const WORKERD = 'node_modules/@cloudflare/workerd-linux-64/bin/workerd';
 export async function startWorkerd(
   bundle: Bundle,
   vars: Record<string, string>,
+  /** More `workerd serve` flags, e.g. `--inspector-addr` (bench/profile.ts). */
+  flags: readonly string[] = [],
+  /** A command workerd runs under, e.g. valgrind (bench/instructions.ts). */
+  under: readonly string[] = [],
 ): Promise<Running & { logLines(): number }> {
   const bindings = { ...(configOf(bundle).vars as Record<string, string>), ...vars };
   const configPath = join(bundle.dir, 'workerd.capnp');
   writeFileSync(configPath, workerdConfig(bundle, bindings));
-  const child = spawn(resolve(WORKERD), ['serve', configPath, '--control-fd=3'], {
+  const [command, ...rest] = [...under, resolve(WORKERD), 'serve', configPath, '--control-fd=3', ...flags] as [
+    string,
+    ...string[],
+  ];
+  const child = spawn(command, rest, {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   let lines = 0;

@@ -18,6 +18,7 @@ import { type BundleResult, build, bundleBench, WORKERS, type WorkerName } from 
 import { chart } from './chart.ts';
 import { type DecisionResult, decisionBench } from './decision.ts';
 import { type E2eResult, e2eBench } from './e2e.ts';
+import { hasValgrind, type InstructionsResult, instructionsBench } from './instructions.ts';
 import { heading, type Verdict, verdictLine } from './report.ts';
 import { type ScaleResult, scaleBench } from './scale.ts';
 import { type SoakResult, type SoakRun, soakBench } from './soak.ts';
@@ -26,7 +27,7 @@ import { type SoakResult, type SoakRun, soakBench } from './soak.ts';
 process.env.WRANGLER_SEND_METRICS ??= 'false';
 process.env.WRANGLER_LOG ??= 'error';
 
-const PARTS = ['decision', 'e2e', 'bundle', 'scale', 'soak'] as const;
+const PARTS = ['decision', 'e2e', 'bundle', 'scale', 'instructions', 'soak'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: args } = parseArgs({
@@ -44,7 +45,14 @@ const { values: args } = parseArgs({
 const parts = new Set<Part>(
   args.only
     ? (args.only.split(',') as Part[])
-    : (['decision', 'e2e', 'bundle', 'scale', ...(args.soak ? ['soak' as const] : [])] satisfies Part[]),
+    : ([
+        'decision',
+        'e2e',
+        'bundle',
+        'scale',
+        ...(hasValgrind() ? ['instructions' as const] : []),
+        ...(args.soak ? ['soak' as const] : []),
+      ] satisfies Part[]),
 );
 for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (${PARTS})`);
 
@@ -71,6 +79,7 @@ export interface Summary {
     environment: Environment;
   };
   scale?: ScaleResult & { environment: Environment };
+  instructions?: InstructionsResult & { environment: Environment };
   soak?: SoakResult & { environment: Environment };
 }
 
@@ -110,7 +119,7 @@ if (parts.has('bundle')) {
     environment: environment(),
   };
   verdicts.push(...result.verdicts);
-} else if (parts.has('e2e') || parts.has('soak')) {
+} else if (parts.has('e2e') || parts.has('soak') || parts.has('instructions')) {
   for (const worker of Object.keys(WORKERS) as WorkerName[]) bundles.push(await build(worker, false, RESULTS));
 }
 const deployed = Object.fromEntries(bundles.filter((b) => !b.minified).map((b) => [b.worker, b])) as Parameters<
@@ -132,6 +141,13 @@ if (parts.has('scale')) {
   const result = await scaleBench({ quick: args.quick, outRoot: RESULTS });
   full.scale = result;
   summary.scale = { ...result, environment: environment() };
+  verdicts.push(...result.verdicts);
+}
+
+if (parts.has('instructions')) {
+  const result = await instructionsBench(deployed, { quick: args.quick });
+  full.instructions = result;
+  summary.instructions = { ...result, environment: environment() };
   verdicts.push(...result.verdicts);
 }
 
