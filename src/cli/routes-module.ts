@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { GUARDED_ROUTER } from '../guard/site-router.ts';
 import type { RouterLike } from './route-table.ts';
 
 /** Why `value` is not an itty router, or undefined when it is one. */
@@ -36,6 +37,8 @@ export async function loadRouter(
   } catch (error) {
     return { ok: false, error: `${source}: cannot load: ${error instanceof Error ? error.message : String(error)}` };
   }
+  // A module that exports the guard (`export default createGuard(router)`) is read for its router.
+  if (typeof router === 'object' && router !== null && GUARDED_ROUTER in router) router = router[GUARDED_ROUTER];
   const problem = notARouter(router);
   if (problem !== undefined) return { ok: false, error: `${source}: ${problem}` };
   return { ok: true, router: router as RouterLike };

@@ -14,7 +14,7 @@ import { compileMethodMap, type MethodMap } from './map/method-map.ts';
 import { allowHeader } from './map/methods.ts';
 import { wouldDiffer } from './report.ts';
 
-import type { SiteRouter } from './site-router.ts';
+import { GUARDED_ROUTER, type SiteRouter } from './site-router.ts';
 
 export type { SiteRouter };
 
@@ -69,7 +69,7 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
     return map;
   }
 
-  return {
+  const guard: Guard = {
     async fetch(request, env, ctx) {
       const config = configFor(env);
       if (config instanceof ConfigError) {
@@ -98,6 +98,9 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
       return response;
     },
   };
+  // Not enumerable: workerd sees only `fetch` on the Worker's default export.
+  Object.defineProperty(guard, GUARDED_ROUTER, { value: router });
+  return guard;
 }
 
 async function respond(

@@ -129,3 +129,34 @@ describe('method-guard check', () => {
     expect(code, stdout).toBe(0);
   });
 });
+
+describe('method-guard --help', () => {
+  const node = resolve('node_modules/.bin/node');
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout } = await promisify(execFile)(node, ['src/cli/main.ts', ...args]);
+      return { code: 0, out: stdout };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, out: e.stdout + e.stderr };
+    }
+  };
+
+  it('lists every command and the exit codes', async () => {
+    const { code, out } = await cli('--help');
+    expect(code).toBe(0);
+    for (const command of ['routes', 'check', 'openapi']) expect(out).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(out).toContain('Exit codes: 0 ok, 1 findings');
+  });
+
+  it.each(['routes', 'check', 'openapi'])('prints the usage of %s with --help', async (command) => {
+    const { code, out } = await cli(command, '--help');
+    expect(code).toBe(0);
+    expect(out).toContain(`method-guard ${command}`);
+  });
+
+  it('exits 2 on an unknown command, and on none', async () => {
+    expect(await cli('rutes')).toMatchObject({ code: 2, out: expect.stringContaining('unknown command rutes') });
+    expect((await cli()).code).toBe(2);
+  });
+});

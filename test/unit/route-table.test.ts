@@ -325,6 +325,11 @@ describe('npm run routes', () => {
     );
     await writeFile(join(dir, 'not-a-router.ts'), 'export default { hello: 1 };\n');
     await writeFile(
+      join(dir, 'guarded.ts'),
+      `import { Router } from 'itty-router';\nimport { createGuard } from ${JSON.stringify(resolve('src/guard/index.ts'))};\n` +
+        "export default createGuard(Router().get('/a').post('/a'));\n",
+    );
+    await writeFile(
       join(dir, 'hono.ts'),
       "import { Hono } from 'hono';\nexport default new Hono().get('/a', (c) => c.text('a'));\n",
     );
@@ -378,6 +383,12 @@ describe('npm run routes', () => {
     const { code, stderr } = await run(join(dir, 'worker.ts'));
     expect(code).toBe(2);
     expect(stderr).toContain('the default export is a Worker ({ fetch }), not its router');
+  });
+
+  it('reads the router of a module that exports the guard (createGuard(router))', async () => {
+    const { code, stdout } = await run(join(dir, 'guarded.ts'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\/a\s+GET, HEAD, POST, OPTIONS/m);
   });
 
   it('prints each pattern as written', async () => {
