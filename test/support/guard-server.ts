@@ -7,7 +7,7 @@
  * the Worker's outbound fetches through node, which follows redirects the Worker
  * asked to pass through ('manual'); Miniflare, like `wrangler dev`, does not.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { type RecordingOrigin, startRecordingOrigin } from '../../scripts/recording-origin.ts';
 
@@ -36,21 +36,32 @@ export interface GuardServer {
 }
 
 /** `vars` override the defaults (ORIGIN: the recording origin). */
-export async function startGuard(
+export function startGuard(
   vars: Record<string, string> = {},
   config: keyof typeof CONFIGS = 'site',
+): Promise<GuardServer> {
+  return startBundle(resolve(buildDir(config), ENTRY[config]), (origin) => ({
+    ORIGIN: origin,
+    UNMATCHED: 'forward',
+    ...vars,
+  }));
+}
+
+/** Any Worker bundle wrangler wrote, with exactly the `bindings` given (the recording origin's URL passed in). */
+export async function startBundle(
+  scriptPath: string,
+  bindings: (originUrl: string) => Record<string, string>,
 ): Promise<GuardServer> {
   const origin = await startRecordingOrigin();
   const logs: string[] = [];
   const collect = (stream: NodeJS.ReadableStream) =>
     stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString().split('\n').filter(Boolean)));
-  const dir = buildDir(config);
   const mf = new Miniflare({
     modules: true,
-    scriptPath: resolve(dir, ENTRY[config]),
-    modulesRoot: dir,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: { ORIGIN: origin.url, UNMATCHED: 'forward', ...vars },
+    bindings: bindings(origin.url),
     host: '127.0.0.1',
     port: 0,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
