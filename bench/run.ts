@@ -5,7 +5,7 @@
  *   npm run bench                     decision cost, end to end, bundle size, scale (~8 min on 2 cores)
  *   npm run bench -- --soak           the same, then the memory soak (1,000,000 requests through the
  *                                     pass-through Worker, then through the guard: ~8 min more)
- *   npm run bench -- --only=soak      one part (decision, e2e, bundle, scale, soak; comma-separated)
+ *   npm run bench -- --only=soak      one part (decision, e2e, bundle, scale, instructions, openapi, soak; comma-separated)
  *   npm run bench -- --quick          shorter runs, for trying the bench itself
  *
  * Writes bench/results/bench-<time>.json (everything), docs/bench.json (the
@@ -19,6 +19,7 @@ import { chart } from './chart.ts';
 import { type DecisionResult, decisionBench } from './decision.ts';
 import { type E2eResult, e2eBench } from './e2e.ts';
 import { hasValgrind, type InstructionsResult, instructionsBench } from './instructions.ts';
+import { type OpenApiResult, openapiBench } from './openapi.ts';
 import { heading, type Verdict, verdictLine } from './report.ts';
 import { type ScaleResult, scaleBench } from './scale.ts';
 import { type SoakResult, type SoakRun, soakBench } from './soak.ts';
@@ -27,7 +28,7 @@ import { type SoakResult, type SoakRun, soakBench } from './soak.ts';
 process.env.WRANGLER_SEND_METRICS ??= 'false';
 process.env.WRANGLER_LOG ??= 'error';
 
-const PARTS = ['decision', 'e2e', 'bundle', 'scale', 'instructions', 'soak'] as const;
+const PARTS = ['decision', 'e2e', 'bundle', 'scale', 'instructions', 'openapi', 'soak'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: args } = parseArgs({
@@ -51,6 +52,7 @@ const parts = new Set<Part>(
         'bundle',
         'scale',
         ...(hasValgrind() ? ['instructions' as const] : []),
+        'openapi',
         ...(args.soak ? ['soak' as const] : []),
       ] satisfies Part[]),
 );
@@ -80,6 +82,7 @@ export interface Summary {
   };
   scale?: ScaleResult & { environment: Environment };
   instructions?: InstructionsResult & { environment: Environment };
+  openapi?: OpenApiResult & { environment: Environment };
   soak?: SoakResult & { environment: Environment };
 }
 
@@ -149,6 +152,12 @@ if (parts.has('instructions')) {
   full.instructions = result;
   summary.instructions = { ...result, environment: environment() };
   verdicts.push(...result.verdicts);
+}
+
+if (parts.has('openapi')) {
+  const result = await openapiBench({ quick: args.quick, outRoot: RESULTS });
+  full.openapi = result;
+  summary.openapi = { ...result, environment: environment() };
 }
 
 if (parts.has('soak')) {

@@ -75,9 +75,11 @@ async function importCommand(positionals: readonly string[], values: Values): Pr
     console.error(`error[${finding.rule}] ${finding.message}`);
   }
   const where = out === '-' ? 'stdout' : display(out);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   console.error(
-    `${where}: ${result.routes.length} routes from ${display(spec)} (${result.info.format}), ` +
-      `${report.errors} lint errors, ${report.warnings} warnings (npm run routes -- ${where} shows them)`,
+    `${where}: ${plural(result.routes.length, 'route')} from ${display(spec)} (${result.info.format}), ` +
+      `${plural(report.errors, 'lint error')}, ${plural(report.warnings, 'warning')}` +
+      (out === '-' || report.warnings === 0 ? '' : ` (method-guard routes ${where} lists them)`),
   );
   return report.errors > 0 ? EXIT.findings : EXIT.ok;
 }
