@@ -30,12 +30,12 @@ interface Document {
 const basePath = (servers: Server[] | undefined) =>
   servers?.[0] ? new URL(servers[0].url, 'http://x.invalid').pathname.replace(/\/$/, '') : undefined;
 
-const escape = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+const literal = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 export function templateRegExp(template: string): RegExp {
   const source = template
     .split(/(\{[^}]+\})/)
-    .map((piece) => (piece.startsWith('{') ? '[^/]+' : escape(piece)))
+    .map((piece) => (piece.startsWith('{') ? '[^/]+' : literal(piece)))
     .join('');
   return new RegExp(`^${source}$`);
 }
