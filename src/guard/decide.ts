@@ -8,6 +8,7 @@ import { HOP_HEADER } from './http/loop.ts';
 import type { MethodMap } from './map/method-map.ts';
 import { allowedMethods, allows, type Declared, declares, isMethodToken } from './map/methods.ts';
 import { canonicalPath } from './request/canonical.ts';
+import { contentFraming, NO_CONTENT_METHODS } from './request/content.ts';
 import { methodOverrides } from './request/override.ts';
 
 export interface RequestFacts {
@@ -73,6 +74,9 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
     if (!isMethodToken(o.value))
       return refuse(400, path, `${o.source} is not a method name: ${JSON.stringify(o.value)}`);
   }
+  // fetch() cannot forward it, and an origin that reads it anyway is a request-smuggling path.
+  const framing = NO_CONTENT_METHODS.has(request.method) ? contentFraming(request.headers) : null;
+  if (framing) return refuse(400, path, `a ${request.method} request cannot carry content (${framing})`);
 
   const declared = map.lookup(key);
   const { method } = request;

@@ -9,7 +9,7 @@ import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { applyCors, preflightResponse } from './http/cors.ts';
 import { correlationId, type DecisionLog, logDecision, logs } from './http/log.ts';
 import { forward, forwardAsIs, OriginUnreachable } from './http/origin.ts';
-import { optionsResponse, problemResponse, statusInit, withoutBody } from './http/responses.ts';
+import { optionsResponse, problemResponse, withHeaders, withoutBody } from './http/responses.ts';
 import { compileMethodMap, type MethodMap } from './map/method-map.ts';
 import { allowHeader } from './map/methods.ts';
 import { wouldDiffer } from './report.ts';
@@ -90,11 +90,9 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
       const loop = decision.action === 'refuse' && decision.status === 508;
       if (config.mode === 'report' && !loop) return reportOnly(site, request, url, decision, config, env, ctx);
       const response = await respond(site, request, url, decision, config, env, ctx);
-      if (config.cors && decision.action !== 'preflight') {
-        const headers = new Headers(response.headers);
-        applyCors(config.cors, request.headers.get('origin'), headers);
-        return new Response(response.body, statusInit(response, headers));
-      }
+      const { cors } = config;
+      if (cors && decision.action !== 'preflight')
+        return withHeaders(response, (headers) => applyCors(cors, request.headers.get('origin'), headers));
       return response;
     },
   };

@@ -14,15 +14,21 @@ export interface RawRequest {
   readonly method?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string | Buffer;
+  /** false: send no Content-Length for the body (to frame it with Transfer-Encoding yourself). */
+  readonly framing?: boolean;
 }
 
 /** `target` is sent exactly as given on the request line (no normalisation). */
-export function send(base: string, target: string, { method = 'GET', headers = {}, body }: RawRequest = {}) {
+export function send(
+  base: string,
+  target: string,
+  { method = 'GET', headers = {}, body, framing = true }: RawRequest = {},
+) {
   const { hostname, port } = new URL(base);
   // node frames no body for DELETE/OPTIONS unless told its length.
-  const framing = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+  const length = body === undefined || !framing ? {} : { 'content-length': String(Buffer.byteLength(body)) };
   return new Promise<RawResponse>((resolve, reject) => {
-    const options = { hostname, port, path: target, method, headers: { ...framing, ...headers }, agent: false };
+    const options = { hostname, port, path: target, method, headers: { ...length, ...headers }, agent: false };
     const req = httpRequest(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -106,3 +106,20 @@ describe('decide: loops', () => {
     expect(decision('GET', '/hello', {}, { 'x-method-guard-hop': '1' })).toMatchObject({ status: 508 });
   });
 });
+
+describe('decide: GET and HEAD with content', () => {
+  it.each([
+    ['GET', { 'content-length': '8' }, 'a GET request cannot carry content (Content-Length: 8)'],
+    ['HEAD', { 'transfer-encoding': 'chunked' }, 'a HEAD request cannot carry content (Transfer-Encoding: chunked)'],
+  ])('refuses %s with framing %j as 400, naming it', (method, headers, detail) => {
+    expect(decision(method, '/hello', {}, headers)).toEqual({ action: 'refuse', status: 400, path: '/hello', detail });
+  });
+
+  it('passes a GET with Content-Length: 0, which frames no content', () => {
+    expect(decision('GET', '/hello', {}, { 'content-length': '0' })).toMatchObject({ action: 'pass' });
+  });
+
+  it('leaves a body on other methods to the method rules', () => {
+    expect(decision('POST', '/api/items', {}, { 'content-length': '8' })).toMatchObject({ action: 'pass' });
+  });
+});

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { errorMediaType, optionsResponse, problemResponse, withoutBody } from '../../src/guard/http/responses.ts';
+import {
+  errorMediaType,
+  optionsResponse,
+  problemResponse,
+  withHeaders,
+  withoutBody,
+} from '../../src/guard/http/responses.ts';
 
 const PROBLEM = 'application/problem+json';
 const JSON_ = 'application/json';
@@ -122,21 +128,42 @@ describe('optionsResponse', () => {
 describe('withoutBody: HEAD from a GET answer', () => {
   it('keeps status and headers and drops the body', async () => {
     const get = new Response('hello', { status: 201, headers: { 'x-edge': 'yes', 'content-length': '5' } });
-    const head = await withoutBody(get);
+    const head = withoutBody(get);
     expect(head.status).toBe(201);
     expect(head.headers.get('x-edge')).toBe('yes');
     expect(head.headers.get('content-length')).toBe('5');
     expect(head.body).toBeNull();
   });
 
-  it('measures Content-Length when the GET answer streams without one', async () => {
+  it('never reads the GET body: no Content-Length unless the handler set one', async () => {
+    let pulls = 0;
     const stream = new ReadableStream({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('twelve bytes'));
-        controller.close();
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new TextEncoder().encode('tick'));
       },
     });
-    const head = await withoutBody(new Response(stream));
-    expect(head.headers.get('content-length')).toBe('12');
+    const head = withoutBody(new Response(stream));
+    expect(head.headers.get('content-length')).toBeNull();
+    expect(head.body).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pulls).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('withHeaders: editing the headers of a response passed on', () => {
+  it('edits mutable headers in place and returns the same response', () => {
+    const response = new Response('edge');
+    expect(withHeaders(response, (h) => h.set('x-added', '1'))).toBe(response);
+    expect(response.headers.get('x-added')).toBe('1');
+  });
+
+  it('copies a response whose headers are immutable, keeping status, headers and the body stream', async () => {
+    const redirect = Response.redirect('https://example.com/next', 307);
+    const edited = withHeaders(redirect, (h) => h.set('x-added', '1'));
+    expect(edited).not.toBe(redirect);
+    expect(edited.status).toBe(307);
+    expect(edited.headers.get('location')).toBe('https://example.com/next');
+    expect(edited.headers.get('x-added')).toBe('1');
   });
 });

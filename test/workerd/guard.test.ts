@@ -36,12 +36,12 @@ describe('inside workerd', () => {
     expect(counter.pulls).toBeGreaterThanOrEqual(48);
   });
 
-  it('answers HEAD on an edge GET handler with the same headers and no body', async () => {
+  it('answers HEAD on an edge GET handler with the same headers, no body, and no Content-Length it would have to count', async () => {
     const get = await exports.default.fetch('http://guard.test/health');
     const head = await exports.default.fetch('http://guard.test/health', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
-    expect(head.headers.get('content-length')).toBe(String((await get.arrayBuffer()).byteLength));
+    expect(head.headers.get('content-length')).toBeNull();
     expect(await head.text()).toBe('');
   });
 

@@ -3,6 +3,7 @@
  * streamed both ways, redirects passed through, the canonical path on the wire.
  */
 import type { Config } from '../config.ts';
+import { NO_CONTENT_METHODS } from '../request/content.ts';
 import { OVERRIDE_HEADERS, searchWithoutOverride } from '../request/override.ts';
 import { HOP_HEADER } from './loop.ts';
 
@@ -50,7 +51,11 @@ async function send(request: Request, target: URL, stripOverrides: boolean): Pro
   try {
     // Passing the body stream (never awaiting it) keeps uploads streaming; redirect
     // 'manual' hands 3xx to the client as the origin sent them.
-    return await fetch(target, { method: request.method, headers, body: request.body, redirect: 'manual' });
+    // fetch() rejects any body on GET/HEAD, even the empty stream workerd gives one sent with
+    // Content-Length: 0. Enforce mode refuses real content before this (decide); report mode
+    // sends the request on without it.
+    const body = NO_CONTENT_METHODS.has(request.method) ? null : request.body;
+    return await fetch(target, { method: request.method, headers, body, redirect: 'manual' });
   } catch (error) {
     throw new OriginUnreachable(target.origin, error instanceof Error ? error.message : String(error));
   }

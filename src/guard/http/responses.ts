@@ -135,19 +135,41 @@ export function optionsResponse(allow: readonly string[], extra?: HeadersInit): 
  * without statusText and sends an explicit "" as an empty reason phrase
  * ("HTTP/1.1 200 "): pass it on only if set.
  */
-export function statusInit(response: Response, headers: Headers): ResponseInit {
+function statusInit(response: Response, headers: Headers): ResponseInit {
   return response.statusText
     ? { status: response.status, statusText: response.statusText, headers }
     : { status: response.status, headers };
 }
 
-/** HEAD answered from a GET handler: same status and headers, no body (RFC 9110 §9.3.2). */
-export async function withoutBody(response: Response): Promise<Response> {
-  const headers = new Headers(response.headers);
-  if (response.body && !headers.has('content-length')) {
-    headers.set('content-length', String((await response.arrayBuffer()).byteLength));
-  } else {
-    await response.body?.cancel();
+/**
+ * HEAD answered from a GET handler: same status and headers, no body (RFC 9110
+ * §9.3.2). The body is never read: a handler that streams (server-sent events, a
+ * download) would make HEAD hang or buffer it. So Content-Length is the one the
+ * handler set, or none (§9.3.2 lets HEAD omit what only the content determines).
+ */
+export function withoutBody(response: Response): Response {
+  response.body?.cancel().catch(() => {});
+  return new Response(null, statusInit(response, new Headers(response.headers)));
+}
+
+/**
+ * `response` with `edit` applied to its headers, keeping everything the runtime
+ * attached to it. A 101 passes untouched: its `webSocket` cannot be rebuilt
+ * into a new Response's status range, and a WebSocket handshake is not subject to
+ * CORS (Fetch standard, "establish a WebSocket connection"). Headers are edited in
+ * place where they are mutable (edge answers); a fetched response's are
+ * immutable, so it is copied with its body stream and `cf` (the first mutation
+ * throws before anything changed).
+ */
+export function withHeaders(response: Response, edit: (headers: Headers) => void): Response {
+  if (response.status === 101) return response;
+  try {
+    edit(response.headers);
+    return response;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
   }
-  return new Response(null, statusInit(response, headers));
+  const headers = new Headers(response.headers);
+  edit(headers);
+  return new Response(response.body, { ...statusInit(response, headers), cf: response.cf });
 }
