@@ -5,8 +5,9 @@
  * from test/support/openapi-reference.ts, which matches the document's
  * templates directly and shares no code with the importer or the guard.
  */
+import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ImportResult, importOpenApi, routerOf } from '../../src/cli/openapi/import.ts';
+import { type ImportResult, importOpenApi, renderRoutesModule, routerOf } from '../../src/cli/openapi/import.ts';
 import { loadDocument } from '../../src/cli/openapi/load.ts';
 import { analyzeRouter } from '../../src/cli/route-table.ts';
 import { parseConfig } from '../../src/guard/config.ts';
@@ -49,6 +50,15 @@ describe("GitHub's REST API description, imported", () => {
     expect(imported.routes).toHaveLength(operations);
     expect(imported.notes).toEqual([]);
     expect(analyzeRouter(routerOf(imported.routes)).errors).toBe(0);
+  });
+
+  it("writes a module the repository's formatter leaves as it is", () => {
+    const text = renderRoutesModule(imported);
+    const formatted = execFileSync('node_modules/.bin/biome', ['format', '--stdin-file-path=src/routes.ts'], {
+      input: text,
+      encoding: 'utf8',
+    });
+    expect(formatted).toBe(text);
   });
 
   it('allows every described method on every filled-in path and refuses every other with the Allow of all matching templates', {

@@ -92,6 +92,7 @@ const quote = (value: string) => `'${value.replaceAll('\\', '\\\\').replaceAll("
 /** Header comment text never closes the comment early. */
 const commentSafe = (value: string) => value.replaceAll('*/', '* /').replace(/[\r\n]+/g, ' ');
 const IDENTIFIER = /^[a-z_$][\w$]*$/;
+const LINE_WIDTH = 120;
 
 /** The rules module text. */
 export function renderRoutesModule(result: ImportResult): string {
@@ -111,7 +112,10 @@ export function renderRoutesModule(result: ImportResult): string {
     '',
     ...routes.map(({ method, pattern }) => {
       const name = method.toLowerCase();
-      return `router${IDENTIFIER.test(name) ? `.${name}` : `[${quote(name)}]`}(${quote(pattern)});`;
+      const call = `router${IDENTIFIER.test(name) ? `.${name}` : `[${quote(name)}]`}`;
+      const line = `${call}(${quote(pattern)});`;
+      // Wrapped as Biome and Prettier print a call too long for the repository's 120 columns.
+      return line.length <= LINE_WIDTH ? line : `${call}(\n  ${quote(pattern)},\n);`;
     }),
     '',
     'export default router;',

@@ -39,7 +39,7 @@ async function parseFile(file: string): Promise<Json> {
     return JSON.parse(text) as Json;
   } catch {
     try {
-      return parse(text, { maxAliasCount: -1 }) as Json;
+      return parse(text) as Json;
     } catch (error) {
       throw new OpenApiError(
         `${file}: neither JSON nor YAML: ${error instanceof Error ? error.message : String(error)}`,
