@@ -250,4 +250,22 @@ describe('npx method-guard in the scratch project', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('invalid UNMATCHED="404s"');
   });
+
+  it('openapi: imports a YAML description into rules the route lint passes, and finds no drift', async () => {
+    const spec =
+      'openapi: 3.1.0\ninfo: { title: Items, version: "1" }\nservers: [{ url: /v1 }]\npaths:\n  /items/{id}:\n    get: {}\n    delete: {}\n';
+    await writeFile(join(dir, 'openapi.yaml'), spec);
+    const imported = await sh('npx', [
+      'method-guard',
+      'openapi',
+      'import',
+      'openapi.yaml',
+      '--out',
+      'src/api-routes.ts',
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const routes = await sh('npx', ['method-guard', 'routes', 'src/api-routes.ts']);
+    expect(routes.stdout).toMatch(/^\/v1\/items\/:id\s+GET, HEAD, DELETE, OPTIONS/m);
+    expect((await sh('npx', ['method-guard', 'openapi', 'check', 'openapi.yaml', 'src/api-routes.ts'])).code).toBe(0);
+  });
 });
