@@ -11,7 +11,13 @@ export default defineConfig({
       // Pure functions: the decision, canonical paths, config, Allow.
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'examples/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'examples/**/*.test.ts'],
+          environment: 'node',
+          // Property tests run thousands of cases: seconds on two cores shared with other work.
+          testTimeout: 60_000,
+        },
       },
       // The Worker inside workerd (wrangler.toml), with a real node origin beside it.
       {
