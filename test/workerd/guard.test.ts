@@ -69,4 +69,18 @@ describe('inside workerd', () => {
     expect(body).toMatch(/^500 Internal Server Error: a handler in src\/routes.ts failed \(request id [\w-]+\)\n$/);
     expect(body).not.toContain('kaput');
   });
+
+  it('gives every edge answer headers of its own, though answers with the same Allow share one prebuilt set', async () => {
+    const guard = createGuard(Router().get('/only'));
+    const refuse = () => guard.fetch(new Request('http://guard.test/only', { method: 'DELETE' }), env);
+    const options = () => guard.fetch(new Request('http://guard.test/only', { method: 'OPTIONS' }), env);
+    for (const answer of [refuse, options]) {
+      const first = await answer();
+      first.headers.set('allow', 'EDITED');
+      first.headers.set('x-added', '1');
+      const next = await answer();
+      expect(next.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      expect(next.headers.has('x-added')).toBe(false);
+    }
+  });
 });

@@ -93,15 +93,38 @@ function ownHeaders(init?: HeadersInit): Headers {
   return headers;
 }
 
+const CONTENT_TYPES: Readonly<Record<ErrorMediaType, string>> = {
+  'application/problem+json': 'application/problem+json',
+  'application/json': 'application/json',
+  'text/plain': 'text/plain; charset=utf-8',
+};
+
+/**
+ * An error answer's headers depend only on its media type and Allow, so each
+ * pair is built once and every Response copies it (one copy inside the runtime,
+ * where building them costs a call into it per header). Bounded: a route table
+ * yields a fixed set of Allow values, times three media types.
+ */
+const problemHeaders = new Map<string, Headers>();
+
+function problemHeadersFor(type: ErrorMediaType, allow: string | undefined): Headers {
+  const key = allow === undefined ? type : `${type} ${allow}`;
+  let headers = problemHeaders.get(key);
+  if (!headers) {
+    // The body's format follows Accept: caches must key on it (RFC 9110 §12.5.5).
+    headers = ownHeaders({ 'cache-control': 'no-store', vary: 'Accept', 'content-type': CONTENT_TYPES[type] });
+    if (allow !== undefined) headers.set('allow', allow);
+    problemHeaders.set(key, headers);
+  }
+  return headers;
+}
+
 export function problemResponse(problem: Problem, accept: string | null): Response {
   const title = STATUS_TITLES[problem.status] ?? 'Error';
-  // The body's format follows Accept: caches must key on it (RFC 9110 §12.5.5).
-  const headers = ownHeaders({ 'cache-control': 'no-store', vary: 'Accept' });
-  if (problem.allow) headers.set('allow', allowHeader(problem.allow));
+  const allow = problem.allow && allowHeader(problem.allow);
   const type = errorMediaType(accept);
   let body: string;
   if (type !== 'text/plain') {
-    headers.set('content-type', type);
     const json: Record<string, unknown> = {
       type: 'about:blank',
       title,
@@ -111,13 +134,15 @@ export function problemResponse(problem: Problem, accept: string | null): Respon
     if (problem.allow) json.allow = problem.allow;
     body = `${JSON.stringify(json)}\n`;
   } else {
-    headers.set('content-type', 'text/plain; charset=utf-8');
-    body = problem.allow
-      ? `${problem.status} ${title}: ${problem.detail}. Allowed: ${allowHeader(problem.allow)}\n`
+    body = allow
+      ? `${problem.status} ${title}: ${problem.detail}. Allowed: ${allow}\n`
       : `${problem.status} ${title}: ${problem.detail}\n`;
   }
-  return new Response(body, { status: problem.status, headers });
+  return new Response(body, { status: problem.status, headers: problemHeadersFor(type, allow) });
 }
+
+/** OPTIONS answers by Allow value, built once like problemHeaders. */
+const optionsHeaders = new Map<string, Headers>();
 
 /**
  * Every OPTIONS the guard answers, CORS preflights included: 204 with Allow
@@ -125,8 +150,13 @@ export function problemResponse(problem: Problem, accept: string | null): Respon
  * on a 204, and workerd drops it from one on the wire anyway.
  */
 export function optionsResponse(allow: readonly string[], extra?: HeadersInit): Response {
-  const headers = ownHeaders(extra);
-  headers.set('allow', allowHeader(allow));
+  const value = allowHeader(allow);
+  let headers = extra ? undefined : optionsHeaders.get(value);
+  if (!headers) {
+    headers = ownHeaders(extra);
+    headers.set('allow', value);
+    if (!extra) optionsHeaders.set(value, headers);
+  }
   return new Response(null, { status: 204, headers });
 }
 
