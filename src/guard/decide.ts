@@ -10,10 +10,12 @@ import { allowedMethods, allows, type Declared, declares, isMethodToken } from '
 import { canonicalPath } from './request/canonical.ts';
 import { contentFraming, NO_CONTENT_METHODS } from './request/content.ts';
 import { methodOverrides } from './request/override.ts';
+import type { RequestTarget } from './request/target.ts';
 
 export interface RequestFacts {
   readonly method: string;
-  readonly url: URL;
+  /** A URL, or the request target read from one (request/target.ts). */
+  readonly url: RequestTarget;
   readonly headers: Headers;
 }
 

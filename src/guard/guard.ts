@@ -13,6 +13,7 @@ import { optionsResponse, problemResponse, withHeaders, withoutBody } from './ht
 import { compileMethodMap, type MethodMap } from './map/method-map.ts';
 import { allowHeader } from './map/methods.ts';
 import { wouldDiffer } from './report.ts';
+import { type RequestTarget, requestTarget } from './request/target.ts';
 
 import { GUARDED_ROUTER, type SiteRouter } from './site-router.ts';
 
@@ -43,6 +44,8 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
   const site: Site = { router, runsHandlers: handlerRunner(router) };
   const configs = new WeakMap<object, Config | ConfigError>();
   const maps = new Map<string, MethodMap>();
+  // A config's map, found without building its key on every request.
+  const mapOfConfig = new WeakMap<Config, MethodMap>();
 
   function configFor(env: unknown): Config | ConfigError {
     const key = (env ?? {}) as object;
@@ -60,12 +63,15 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
   }
 
   function mapFor(config: Config): MethodMap {
+    let map = mapOfConfig.get(config);
+    if (map) return map;
     const key = `${config.strictTrailingSlash}:${config.caseInsensitive}`;
-    let map = maps.get(key);
+    map = maps.get(key);
     if (!map) {
       map = compileMethodMap(router.routes, config);
       maps.set(key, map);
     }
+    mapOfConfig.set(config, map);
     return map;
   }
 
@@ -85,7 +91,7 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
         });
         return problemResponse({ status: 500, detail: config.summary }, request.headers.get('accept'));
       }
-      const url = new URL(request.url);
+      const url = requestTarget(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
       const loop = decision.action === 'refuse' && decision.status === 508;
       if (config.mode === 'report' && !loop) return reportOnly(site, request, url, decision, config, env, ctx);
@@ -104,7 +110,7 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
 async function respond(
   { router, runsHandlers }: Site,
   request: Request,
-  url: URL,
+  url: RequestTarget,
   decision: Decision,
   config: Config,
   env: unknown,
@@ -146,7 +152,7 @@ async function respond(
     case 'pass': {
       let forwarded = request;
       if (runsHandlers(decision.handlerMethod, decision.path)) {
-        const target = new URL(url);
+        const target = new URL(request.url);
         target.pathname = decision.path;
         // HEAD that only GET declares: the GET handler answers, the body is dropped.
         const edgeRequest =
@@ -235,7 +241,7 @@ async function forwardedOrFailed(send: () => Promise<Response>, log: Log, failur
 async function reportOnly(
   { router, runsHandlers }: Site,
   request: Request,
-  url: URL,
+  url: RequestTarget,
   decision: Decision,
   config: Config,
   env: unknown,

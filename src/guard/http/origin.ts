@@ -5,14 +5,17 @@
 import type { Config } from '../config.ts';
 import { NO_CONTENT_METHODS } from '../request/content.ts';
 import { OVERRIDE_HEADERS, searchWithoutOverride } from '../request/override.ts';
+import { originOf, type RequestTarget } from '../request/target.ts';
 import { HOP_HEADER } from './loop.ts';
 
-/** Where the request goes: ORIGIN (or the request's own URL) + canonical path + query. */
-export function targetUrl(requestUrl: URL, canonicalPath: string, config: Config): URL {
-  const target = new URL(config.origin ?? requestUrl);
-  target.pathname = canonicalPath;
-  target.search = config.stripMethodOverride ? searchWithoutOverride(requestUrl.search) : requestUrl.search;
-  return target;
+/**
+ * Where the request goes: ORIGIN (or the request's own URL) + canonical path +
+ * query, as text: both parts come from serialized URLs and the canonical path
+ * only decodes unreserved characters, so nothing needs encoding again.
+ */
+export function targetUrl(requestUrl: string, target: RequestTarget, canonicalPath: string, config: Config): string {
+  const search = config.stripMethodOverride ? searchWithoutOverride(target.search) : target.search;
+  return (config.origin ? config.origin.origin : originOf(requestUrl)) + canonicalPath + search;
 }
 
 /** The origin did not answer at all (refused, reset, DNS): the guard answers 502. */
@@ -26,9 +29,14 @@ export class OriginUnreachable extends Error {
   }
 }
 
-/** `requestUrl` is the request's URL as the guard already parsed it. */
-export function forward(request: Request, requestUrl: URL, canonicalPath: string, config: Config): Promise<Response> {
-  return send(request, targetUrl(requestUrl, canonicalPath, config), config.stripMethodOverride);
+/** `target` is the request's path and query as the guard already read them. */
+export function forward(
+  request: Request,
+  target: RequestTarget,
+  canonicalPath: string,
+  config: Config,
+): Promise<Response> {
+  return send(request, targetUrl(request.url, target, canonicalPath, config), config.stripMethodOverride);
 }
 
 /**
@@ -38,13 +46,11 @@ export function forward(request: Request, requestUrl: URL, canonicalPath: string
  * "/a?" from "/a", and the origin must see what it would see without the guard.
  */
 export function forwardAsIs(request: Request, config: Config): Promise<Response> {
-  if (config.origin === null) return send(request, new URL(request.url), false);
-  // The first "/" after "scheme://" starts the path: neither host nor userinfo may hold one unencoded.
-  const pathAndQuery = request.url.slice(request.url.indexOf('/', request.url.indexOf('://') + 3));
-  return send(request, new URL(config.origin.origin + pathAndQuery), false);
+  if (config.origin === null) return send(request, request.url, false);
+  return send(request, config.origin.origin + request.url.slice(originOf(request.url).length), false);
 }
 
-async function send(request: Request, target: URL, stripOverrides: boolean): Promise<Response> {
+async function send(request: Request, target: string, stripOverrides: boolean): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.set(HOP_HEADER, '1');
   if (stripOverrides) for (const name of Object.keys(OVERRIDE_HEADERS)) headers.delete(name);
@@ -57,6 +63,6 @@ async function send(request: Request, target: URL, stripOverrides: boolean): Pro
     const body = NO_CONTENT_METHODS.has(request.method) ? null : request.body;
     return await fetch(target, { method: request.method, headers, body, redirect: 'manual' });
   } catch (error) {
-    throw new OriginUnreachable(target.origin, error instanceof Error ? error.message : String(error));
+    throw new OriginUnreachable(originOf(target), error instanceof Error ? error.message : String(error));
   }
 }
