@@ -82,13 +82,24 @@ export function declares(declared: Declared, method: string): boolean {
   return declared.methods.has(method) || (declared.all && !NEVER_IMPLIED_BY_ALL.has(method));
 }
 
+/**
+ * Allow(U) by declaration: a compiled map hands out the same Declared for a path
+ * every time, so its Allow is sorted once (a union made per lookup is collected with it).
+ */
+const allowed = new WeakMap<Declared, readonly string[]>();
+
 /** Allow(U): every method `allows` accepts, sorted canonically. */
-export function allowedMethods(declared: Declared): string[] {
-  const set = new Set<string>(declared.methods);
-  if (declared.all) for (const m of WORKER_METHODS) if (!NEVER_IMPLIED_BY_ALL.has(m)) set.add(m);
-  if (set.has('GET')) set.add('HEAD');
-  set.add('OPTIONS');
-  return sortMethods(set);
+export function allowedMethods(declared: Declared): readonly string[] {
+  let allow = allowed.get(declared);
+  if (!allow) {
+    const set = new Set<string>(declared.methods);
+    if (declared.all) for (const m of WORKER_METHODS) if (!NEVER_IMPLIED_BY_ALL.has(m)) set.add(m);
+    if (set.has('GET')) set.add('HEAD');
+    set.add('OPTIONS');
+    allow = sortMethods(set);
+    allowed.set(declared, allow);
+  }
+  return allow;
 }
 
 export function sortMethods(methods: Iterable<string>): string[] {
