@@ -77,6 +77,7 @@ describe('openapi import', () => {
     );
     expect(await routesOf(yaml, { base: '/edge/' })).toEqual(['GET /edge/a']);
     expect(await routesOf(yaml, { base: '' })).toEqual(['GET /a']);
+    expect(await routesOf(yaml, { base: 'v2' })).toEqual(['GET /v2/a']);
   });
 
   it('ignores a trailing slash, of the path and of the base path', async () => {
@@ -161,6 +162,14 @@ describe('openapi import', () => {
     expect(answer(router, 'POST', '/v2x/u-1/a*b:c/7(1)/caf%C3%A9%20x')).toBe('405 GET, HEAD, OPTIONS');
     expect(answer(router, 'POST', '/v2/u-1/a*b:c/7(1)/caf%C3%A9%20x')).toBe('unmatched');
     expect(answer(router, 'POST', '/v2x/u-1/aZZb:c/7(1)/caf%C3%A9%20x')).toBe('unmatched');
+  });
+
+  it('imports a path key holding a query string as its path, with a note', async () => {
+    const result = await importYaml(doc('  /search?kind={kind}:\n    post: {}\n  /search:\n    get: {}\n'));
+    expect(result.routes.map((r) => `${r.method} ${r.pattern}`)).toEqual(['GET /search', 'POST /search']);
+    expect(result.notes).toEqual([
+      'POST /search?kind={kind}: imported as /search: a query string is not part of the path the guard matches',
+    ]);
   });
 
   it('leaves out, with a note, a path the guard refuses outright', async () => {

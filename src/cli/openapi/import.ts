@@ -50,11 +50,18 @@ export async function importOpenApi(document: LoadedDocument, options: ImportOpt
   const { info, operations } = await listOperations(document);
   const notes: string[] = [];
   const routes: ImportedRoute[] = [];
-  for (const operation of operations) {
+  for (let operation of operations) {
     const label = `${operation.method} ${operation.template}`;
     if (!(WORKER_METHODS as readonly string[]).includes(operation.method)) {
       notes.push(`${label}: left out: workerd never hands ${operation.method} requests to a Worker`);
       continue;
+    }
+    // Not valid OpenAPI, but seen in the wild: the guard matches the path, never the query.
+    const query = operation.template.indexOf('?');
+    if (query !== -1) {
+      const path = operation.template.slice(0, query);
+      notes.push(`${label}: imported as ${path}: a query string is not part of the path the guard matches`);
+      operation = { ...operation, template: path };
     }
     try {
       routes.push(toRoute(operation, options));

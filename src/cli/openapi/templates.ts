@@ -121,7 +121,7 @@ export function toIttyPattern(template: string): string {
 
 /** Base path + path template, as the guard matches it: `//` is one `/`, a trailing `/` is ignored. */
 export function joinTemplate(base: string, path: string): string {
-  const joined = `${base}/${path}`.replace(/\/{2,}/g, '/');
+  const joined = `/${base}/${path}`.replace(/\/{2,}/g, '/');
   return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
 }
 
