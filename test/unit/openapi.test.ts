@@ -307,6 +307,19 @@ describe('openapi export', () => {
     ]);
   });
 
+  it('writes YAML or JSON by the name of --out, from the command line', async () => {
+    const routes = join(dir, 'export-routes.ts');
+    await writeFile(
+      routes,
+      "import { Router } from 'itty-router';\nexport default Router().get('/a/:id').delete('/a/:id');\n",
+    );
+    expect(await run(['export', routes, '--out', join(dir, 'exported.yaml'), '--title', 'Mine'])).toBe(0);
+    const yaml = (await loadDocument(join(dir, 'exported.yaml'))).root;
+    expect(yaml).toMatchObject({ info: { title: 'Mine' }, paths: { '/a/{id}': { get: {}, delete: {} } } });
+    expect(await run(['export', routes, '--out', join(dir, 'exported-back.json'), '--title', 'Mine'])).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'exported-back.json'), 'utf8'))).toEqual(yaml);
+  });
+
   it('moves to OpenAPI 3.2 only for a method without a 3.1 operation key', () => {
     expect(exportOpenApi(Router().get('/a'), { title: 'T', version: '1' }).openapi).toBe('3.1.1');
     const document = exportOpenApi(Router().query('/a'), { title: 'T', version: '1' });
