@@ -3,17 +3,19 @@
  * `[env.NAME.vars]` table checked by the same parseConfig the Worker runs, so a
  * typo fails here (and before `npm run deploy`) instead of as 500s in production.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError, closestName, parseConfig, SETTINGS, type Setting } from '../guard/config.ts';
 import { EXIT } from './exit-codes.ts';
 
-export const USAGE = `usage: method-guard check [--config <wrangler.toml|wrangler.json>] [--env <name>]
+export const USAGE = `usage: method-guard check [--config <wrangler.toml|wrangler.jsonc|wrangler.json>] [--env <name>]
 
 Checks the Worker variables in [vars] and in every [env.<name>.vars] (only that
 environment with --env) exactly as the Worker will read them, and reports names
-that look like a misspelled setting. Default config: ./wrangler.toml.
+that look like a misspelled setting. Default config: ./wrangler.toml (else
+./wrangler.jsonc, ./wrangler.json, as wrangler looks for them).
 Exit codes: 0 all valid, 1 an invalid value or a misspelled name, 2 usage or cannot load.`;
 
 export interface CheckFinding {
@@ -90,9 +92,18 @@ function option(args: readonly string[], name: string): string | undefined | Err
   return value === undefined || value.startsWith('-') ? new Error(`${name} needs a value`) : value;
 }
 
+/** JSON with comments and trailing commas (wrangler.jsonc) as JSON: comments and those commas go, strings stay. */
+export function jsonc(text: string): string {
+  return text.replace(
+    /("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\/|,(?=\s*(?:\/\/[^\n]*\s*|\/\*[\s\S]*?\*\/\s*)*[}\]])/g,
+    (whole, string?: string) => string ?? (whole.startsWith(',') ? '' : ' '),
+  );
+}
+
 async function load(file: string): Promise<Config> {
   const text = await readFile(file, 'utf8');
-  const parsed: unknown = extname(file) === '.json' ? JSON.parse(text) : parseToml(text);
+  const extension = extname(file);
+  const parsed: unknown = extension === '.json' || extension === '.jsonc' ? JSON.parse(jsonc(text)) : parseToml(text);
   if (!isTable(parsed)) throw new Error('not a table of settings');
   return parsed as Config;
 }
@@ -112,7 +123,8 @@ export async function run(args: readonly string[]): Promise<number> {
     console.error(`${problem}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const path = file ?? 'wrangler.toml';
+  const path =
+    file ?? ['wrangler.toml', 'wrangler.jsonc', 'wrangler.json'].find((name) => existsSync(name)) ?? 'wrangler.toml';
   let config: Config;
   try {
     config = await load(path);

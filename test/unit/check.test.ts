@@ -111,6 +111,24 @@ describe('method-guard check', () => {
     expect(stdout).toContain('invalid LOG_LEVEL="loud"');
   });
 
+  it('reads ./wrangler.jsonc when there is no wrangler.toml, comments and trailing commas included', async () => {
+    const jsoncDir = await mkdtemp(join(tmpdir(), 'check-jsonc-'));
+    try {
+      await writeFile(
+        join(jsoncDir, 'wrangler.jsonc'),
+        '{\n  // a new project\n  "name": "x", /* vars */\n  "vars": { "UNMATCHED": "404s", "LOG_LEVEL": "warn", },\n}\n',
+      );
+      const { code, stdout } = await promisify(execFile)(node, [main, 'check'], { cwd: jsoncDir }).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+      expect(code).toBe(1);
+      expect(stdout).toContain('wrangler.jsonc [vars]: error: invalid UNMATCHED="404s"');
+    } finally {
+      await rm(jsoncDir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 when the config cannot be read or parsed', async () => {
     expect((await run('--config', 'missing.toml')).code).toBe(2);
     const broken = await run('--config', 'broken.toml');
