@@ -136,10 +136,10 @@ export function samplePaths(pattern: string): string[] {
 export type RequestKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly reason: string };
 
 /** What the method map sees for a request to `path`: workerd's URL parsing, then the guard's canonical path. */
-export function requestKey(path: string, options: MethodMapOptions): RequestKey {
+export function requestKey(path: string): RequestKey {
   const url = new URL(`http://guard.invalid${path.startsWith('/') ? '' : '/'}${path}`);
-  const canonical = canonicalPath(url.pathname, options);
-  return canonical.ok ? { ok: true, key: canonical.key } : { ok: false, reason: canonical.reason };
+  const canonical = canonicalPath(url.pathname);
+  return canonical.ok ? { ok: true, key: canonical.path } : { ok: false, reason: canonical.reason };
 }
 
 interface Route {
@@ -200,7 +200,7 @@ function toRoute(entry: RouteEntry, position: number, options: MethodMapOptions)
   const keys: string[] = [];
   if (checkable) {
     for (const fill of FILLS) {
-      const request = requestKey(fillPattern(pattern, fill), options);
+      const request = requestKey(fillPattern(pattern, fill));
       if (request.ok && map.lookup(request.key) !== null && !keys.includes(request.key)) keys.push(request.key);
     }
   }
@@ -209,7 +209,7 @@ function toRoute(entry: RouteEntry, position: number, options: MethodMapOptions)
     upper === 'ALL' &&
     checkable &&
     PROBES.every((probe) => {
-      const request = requestKey(probe, options);
+      const request = requestKey(probe);
       return request.ok && map.lookup(request.key) !== null;
     });
   return {
@@ -248,16 +248,16 @@ function paramSyntax(pattern: string): string | undefined {
   return undefined;
 }
 
-function neverMatchesReason(route: Route, options: MethodMapOptions): string {
+function neverMatchesReason(route: Route): string {
   const sample = fillPattern(route.pattern, FILLS[0] as Fill);
-  const request = requestKey(sample, options);
+  const request = requestKey(sample);
   if (!request.ok) return `the guard answers 400 to every such path (${request.reason}) before any route is asked`;
   if (!route.pattern.startsWith('/') && !route.pattern.startsWith('*'))
     return 'it does not start with "/", and every path the router sees does';
   return `a request for ${sample} reaches the router as ${request.key}, which the pattern does not match`;
 }
 
-function lintRoute(route: Route, routes: readonly Route[], options: MethodMapOptions): Finding[] {
+function lintRoute(route: Route, routes: readonly Route[]): Finding[] {
   const findings: Finding[] = [];
   const at = (severity: Severity, rule: Rule, message: string) =>
     findings.push({ severity, rule, route: route.index, message: `${routeLabel(route)}: ${message}` });
@@ -281,7 +281,7 @@ function lintRoute(route: Route, routes: readonly Route[], options: MethodMapOpt
     return findings;
   }
   if (route.keys.length === 0) {
-    at('error', 'never-matches', `this pattern can never match: ${neverMatchesReason(route, options)}`);
+    at('error', 'never-matches', `this pattern can never match: ${neverMatchesReason(route)}`);
     return findings;
   }
   if (route.catchAll) {
@@ -399,7 +399,7 @@ export function analyzeRouter(router: RouterLike, options: MethodMapOptions = pa
       message: 'the router declares no routes: every path is unmatched and the guard refuses nothing',
     });
   }
-  for (const route of routes) findings.push(...lintRoute(route, routes, options));
+  for (const route of routes) findings.push(...lintRoute(route, routes));
 
   const patterns = [...new Set(routes.map((r) => r.pattern))];
   return {

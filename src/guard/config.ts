@@ -4,6 +4,7 @@
  * setting and what it accepts, never a stack trace from deep inside a request.
  */
 import { isMethodToken } from './map/methods.ts';
+import { type OriginProfile, originProfile, PROFILE_NAMES, type ProfileName } from './request/profiles.ts';
 
 export type UnmatchedPolicy = 'forward' | '404';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
@@ -27,6 +28,8 @@ export interface Config {
   readonly strictTrailingSlash: boolean;
   readonly caseInsensitive: boolean;
   readonly stripMethodOverride: boolean;
+  /** How the origin reads paths and overrides (ORIGIN_PROFILE, with CASE_INSENSITIVE and STRICT_TRAILING_SLASH). */
+  readonly originProfile: OriginProfile;
   /** null: nothing CORS is added. */
   readonly cors: CorsConfig | null;
   readonly logLevel: LogLevel;
@@ -51,6 +54,12 @@ export const SETTINGS = [
   { variable: 'STRICT_TRAILING_SLASH', option: 'strictTrailingSlash', default: 'false', accepts: '"true" or "false"' },
   { variable: 'CASE_INSENSITIVE', option: 'caseInsensitive', default: 'false', accepts: '"true" or "false"' },
   { variable: 'STRIP_METHOD_OVERRIDE', option: 'stripMethodOverride', default: 'false', accepts: '"true" or "false"' },
+  {
+    variable: 'ORIGIN_PROFILE',
+    option: 'originProfile',
+    default: 'any',
+    accepts: `one or a comma list of ${PROFILE_NAMES.map((name) => `"${name}"`).join(', ')} (docs/readings.md)`,
+  },
   {
     variable: 'CORS_ALLOW_ORIGINS',
     option: 'cors.allowOrigins',
@@ -135,6 +144,13 @@ export interface GuardOptions {
    * instead of checking them against the method map. Variable `STRIP_METHOD_OVERRIDE`.
    */
   readonly stripMethodOverride?: boolean;
+  /**
+   * How the origin reads paths and method overrides (docs/readings.md): `"any"`
+   * (default: every profile at once), `"strict"`, `"express"`, `"rails"`, `"laravel"`,
+   * `"spring"`, `"django"`, `"flask"`, `"aspnet"`, `"nginx"`, `"go"`, or several for a
+   * stack (`["nginx", "rails"]`). Variable `ORIGIN_PROFILE`.
+   */
+  readonly originProfile?: ProfileName | readonly ProfileName[];
   /** CORS answered from the method map; off while `allowOrigins` is unset or empty. */
   readonly cors?: {
     /** `"*"` or the page origins allowed, e.g. `["https://app.example.com"]`. Variable `CORS_ALLOW_ORIGINS`. */
@@ -352,14 +368,24 @@ export function parseConfig(env: Env, options: GuardOptions = {}): Config {
   }
 }
 
+function parseOriginProfile(env: Env, settings: { caseInsensitive: boolean; strictTrailingSlash: boolean }) {
+  const value = read(env, 'ORIGIN_PROFILE');
+  const profile = originProfile(list(value.toLowerCase()), settings);
+  if ('unknown' in profile) throw invalid('ORIGIN_PROFILE', value);
+  return profile;
+}
+
 function parseSettings(env: Env): Config {
+  const strictTrailingSlash = flag(env, 'STRICT_TRAILING_SLASH');
+  const caseInsensitive = flag(env, 'CASE_INSENSITIVE');
   return {
     mode: oneOf(env, 'MODE', ['enforce', 'report'] as const),
     origin: parseOrigin(env),
     unmatched: oneOf(env, 'UNMATCHED', ['forward', '404'] as const),
-    strictTrailingSlash: flag(env, 'STRICT_TRAILING_SLASH'),
-    caseInsensitive: flag(env, 'CASE_INSENSITIVE'),
+    strictTrailingSlash,
+    caseInsensitive,
     stripMethodOverride: flag(env, 'STRIP_METHOD_OVERRIDE'),
+    originProfile: parseOriginProfile(env, { caseInsensitive, strictTrailingSlash }),
     cors: parseCors(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'off'] as const),
   };

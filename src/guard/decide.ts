@@ -1,15 +1,23 @@
 /**
  * The decision, as a pure function: (method map, request facts, config) →
  * what to do. No I/O, no Request bodies: unit-tested without HTTP.
+ *
+ * A request is read the ways its origin may read it (readings.ts, chosen by the
+ * origin profile); each reading that matches a route must allow the method and
+ * every override, so M ∈ Allow(U) ⇔ M U is not refused still holds with Allow(U)
+ * the intersection over those readings. Handlers (src/routes.ts) and the origin
+ * both get the one canonical path, the exact reading.
  */
 
 import type { Config } from './config.ts';
 import { HOP_HEADER } from './http/loop.ts';
 import type { MethodMap } from './map/method-map.ts';
-import { allowedMethods, allows, type Declared, declares, isMethodToken } from './map/methods.ts';
+import { allows, commonAllow, type Declared, declares, isMethodToken, union } from './map/methods.ts';
 import { canonicalPath } from './request/canonical.ts';
 import { contentFraming, NO_CONTENT_METHODS } from './request/content.ts';
 import { methodOverrides } from './request/override.ts';
+import type { OriginProfile } from './request/profiles.ts';
+import { type OriginReading, type ReadForm, readPath } from './request/readings.ts';
 import type { RequestTarget } from './request/target.ts';
 
 export interface RequestFacts {
@@ -57,6 +65,53 @@ export type Decision =
       readonly routes?: readonly string[];
     };
 
+/** What the routes say about a path under the origin profile: every reading that matches one. */
+export type RouteMatch =
+  | {
+      readonly ok: true;
+      /** Per origin reading that matches a route: what its forms declare together, and the reading (same order). */
+      readonly declared: readonly Declared[];
+      readonly readings: readonly OriginReading[];
+      /** Allow(U): what every matching reading allows; null when none matches. */
+      readonly allow: readonly string[] | null;
+      /** The patterns of the routes any matching reading matched, in rule order. */
+      readonly routes: readonly string[];
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * The one place Allow(U) is computed (the 405, OPTIONS, CORS preflights and
+ * `npm run routes` all read it). One origin runs a route that matches any form
+ * of its reading (union); the guard does not know which origin reads, so over
+ * the readings that match a route, a method is allowed only if each allows it
+ * (intersection). A reading that matches no route adds no constraint.
+ */
+export function matchRoutes(map: MethodMap, path: string, profile: OriginProfile): RouteMatch {
+  const read = readPath(path, profile.plans, map.caseMatters);
+  if (!Array.isArray(read)) return { ok: false, reason: read.ambiguous };
+  const declared: Declared[] = [];
+  const readings: OriginReading[] = [];
+  for (const reading of read) {
+    const found = formsDeclare(map, reading.forms);
+    if (found === null) continue;
+    declared.push(found);
+    readings.push(reading);
+  }
+  if (declared.length === 0) return { ok: true, declared, readings, allow: null, routes: [] };
+  const routes = declared.length === 1 ? (declared[0]?.patterns ?? []) : (union(declared).patterns ?? []);
+  return { ok: true, declared, readings, allow: commonAllow(declared), routes };
+}
+
+function formsDeclare(map: MethodMap, forms: readonly ReadForm[]): Declared | null {
+  if (forms.length === 1) return map.lookup((forms[0] as ReadForm).path, forms[0]);
+  const found: Declared[] = [];
+  for (const form of forms) {
+    const declared = map.lookup(form.path, form);
+    if (declared) found.push(declared);
+  }
+  return found.length === 0 ? null : union(found);
+}
+
 export function decide(map: MethodMap, request: RequestFacts, config: Config): Decision {
   const rawPath = request.url.pathname;
   if (request.headers.has(HOP_HEADER)) {
@@ -66,12 +121,16 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
       'this request was already forwarded by method-guard: the origin points back at the guard (set ORIGIN)',
     );
   }
-  const canonical = canonicalPath(rawPath, config);
+  const canonical = canonicalPath(rawPath);
   if (!canonical.ok) return refuse(400, rawPath, `ambiguous path refused: ${canonical.reason}`);
-  const { path, key } = canonical;
+  const { path } = canonical;
+  const match = matchRoutes(map, path, config.originProfile);
+  if (!match.ok) return refuse(400, path, `ambiguous path refused: ${match.reason}`);
 
   // With STRIP_METHOD_OVERRIDE the origin never sees overrides, so they cannot smuggle anything.
-  const overrides = config.stripMethodOverride ? [] : methodOverrides(request.headers, request.url.search);
+  const overrides = config.stripMethodOverride
+    ? []
+    : methodOverrides(request.headers, request.url.search, config.originProfile.overrides);
   for (const o of overrides) {
     if (!isMethodToken(o.value))
       return refuse(400, path, `${o.source} is not a method name: ${JSON.stringify(o.value)}`);
@@ -80,34 +139,46 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   const framing = NO_CONTENT_METHODS.has(request.method) ? contentFraming(request.headers) : null;
   if (framing) return refuse(400, path, `a ${request.method} request cannot carry content (${framing})`);
 
-  const declared = map.lookup(key);
+  const { declared, allow, routes } = match;
   const { method } = request;
-  if (declared === null) {
+  if (allow === null) {
     if (config.unmatched === '404') return refuse(404, path, `no route matches ${path}`);
-    return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null, routes: [] };
+    return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null, routes };
   }
 
-  const allow = allowedMethods(declared);
-  // The patterns that matched: what logs and counters name instead of the raw path.
-  const routes = declared.patterns ?? [];
   if (config.cors && method === 'OPTIONS' && request.headers.has('origin')) {
     const requestedMethod = request.headers.get('access-control-request-method');
     if (requestedMethod !== null) return { action: 'preflight', path, allow, requestedMethod, routes };
   }
-  if (!allows(declared, method)) return refuse405(path, allow, routes, `${method} is not allowed on ${path}`);
+  const forbidding = (m: string) => {
+    const i = declared.findIndex((d) => !allows(d, m));
+    return i === -1 ? null : (match.readings[i] as OriginReading);
+  };
+  const refusedBy = forbidding(method);
+  if (refusedBy) return refuse405(path, allow, routes, `${method} is not allowed on ${readAs(path, refusedBy)}`);
   for (const o of overrides) {
     const overridden = o.value.toUpperCase();
-    if (!allows(declared, overridden)) {
-      return refuse405(path, allow, routes, `${o.source}: ${overridden} is not allowed on ${path}`);
-    }
+    const by = forbidding(overridden);
+    if (by) return refuse405(path, allow, routes, `${o.source}: ${overridden} is not allowed on ${readAs(path, by)}`);
   }
-  if (method === 'OPTIONS' && !declares(declared, 'OPTIONS')) return { action: 'options', path, allow, routes };
+  if (method === 'OPTIONS' && !declaredByAll(declared, 'OPTIONS')) return { action: 'options', path, allow, routes };
   return { action: 'pass', path, handlerMethod: handlerMethod(declared, method), unmatched: false, allow, routes };
 }
 
+/** `/a.json`, or `/a.json (as rails reads it: /a.json or /a)` when a reading made the difference. */
+function readAs(path: string, reading: OriginReading): string {
+  const { forms } = reading;
+  if (forms.length === 1 && (forms[0] as ReadForm).path === path && !(forms[0] as ReadForm).caseInsensitive)
+    return path;
+  const spelled = forms.map((f) => (f.caseInsensitive ? `${f.path} in any case` : f.path)).join(' or ');
+  return `${path} (as ${reading.by.join(', ')} read${reading.by.length === 1 ? 's' : ''} it: ${spelled})`;
+}
+
+const declaredByAll = (declared: readonly Declared[], method: string) => declared.every((d) => declares(d, method));
+
 /** RFC 9110 §9.3.2: HEAD is GET without the body, so a GET handler answers it. */
-function handlerMethod(declared: Declared, method: string): string {
-  return method === 'HEAD' && !declares(declared, 'HEAD') ? 'GET' : method;
+function handlerMethod(declared: readonly Declared[], method: string): string {
+  return method === 'HEAD' && !declaredByAll(declared, 'HEAD') ? 'GET' : method;
 }
 
 function refuse(status: 400 | 404 | 508, path: string, detail: string): Decision {

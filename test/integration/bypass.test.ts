@@ -9,14 +9,16 @@ import { send } from '../support/http.ts';
 let guard: GuardServer;
 let insensitive: GuardServer;
 let stripping: GuardServer;
+let strict: GuardServer;
 beforeAll(async () => {
-  [guard, insensitive, stripping] = await Promise.all([
+  [guard, insensitive, stripping, strict] = await Promise.all([
     startGuard({}, 'fixture'),
-    startGuard({ CASE_INSENSITIVE: 'true' }, 'fixture'),
+    startGuard({ CASE_INSENSITIVE: 'true', ORIGIN_PROFILE: 'strict' }, 'fixture'),
     startGuard({ STRIP_METHOD_OVERRIDE: 'true' }, 'fixture'),
+    startGuard({ ORIGIN_PROFILE: 'strict' }, 'fixture'),
   ]);
 });
-afterAll(() => Promise.all([guard, insensitive, stripping].map((g) => g?.close())));
+afterAll(() => Promise.all([guard, insensitive, stripping, strict].map((g) => g?.close())));
 
 async function originSees(server: GuardServer, target: string, init: Parameters<typeof send>[2] = {}) {
   const before = server.origin.requests.length;
@@ -55,8 +57,13 @@ describe('ambiguous paths get 400, even where no route matches', () => {
     '/api/items%2F42',
     '/api%2fitems/42',
     '/api/items%5C42',
-    '/hello;jsessionid=1',
-    '/api;x=1/items/42',
+    '/hello%3Bjsessionid=1',
+    '/api%3bx=1/items/42',
+    '/hello%252F',
+    '/hello%25%32%46',
+    '/%C0%AFhello',
+    '/hello%ED%A0%80',
+    '/x/..;/hello',
     '/hello%00',
     '/hello%0d%0a',
     '/hello%zz',
@@ -70,12 +77,18 @@ describe('ambiguous paths get 400, even where no route matches', () => {
 });
 
 describe('case', () => {
-  it('matches case-sensitively by default: /HELLO is another (unmatched) path', async () => {
-    const { seen } = await originSees(guard, '/HELLO', { method: 'POST', body: 'x' });
+  it('refuses POST /HELLO by default (ORIGIN_PROFILE=any), as Express and ASP.NET read it as /hello', async () => {
+    const { status, seen } = await originSees(guard, '/HELLO', { method: 'POST', body: 'x' });
+    expect(status).toBe(405);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('forwards POST /HELLO as another (unmatched) path under ORIGIN_PROFILE=strict', async () => {
+    const { seen } = await originSees(strict, '/HELLO', { method: 'POST', body: 'x' });
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /HELLO']);
   });
 
-  it('refuses POST /HELLO with CASE_INSENSITIVE, for origins that read paths that way', async () => {
+  it('refuses POST /HELLO with CASE_INSENSITIVE on top of ORIGIN_PROFILE=strict', async () => {
     const { status, seen } = await originSees(insensitive, '/HELLO', { method: 'POST', body: 'x' });
     expect(status).toBe(405);
     expect(seen).toHaveLength(0);

@@ -25,7 +25,10 @@ const OPTIONS: ModelOptions = { strictTrailingSlash: true, caseInsensitive: true
 
 let guard: GuardServer;
 beforeAll(async () => {
-  guard = await startGuard({ STRICT_TRAILING_SLASH: 'true', CASE_INSENSITIVE: 'true' }, 'dynamic');
+  guard = await startGuard(
+    { STRICT_TRAILING_SLASH: 'true', CASE_INSENSITIVE: 'true', ORIGIN_PROFILE: 'strict' },
+    'dynamic',
+  );
 });
 afterAll(() => guard?.close());
 

@@ -41,7 +41,7 @@ interface EdgeError {
 }
 
 const EDGE_ERRORS: EdgeError[] = [
-  { status: 400, title: 'Bad Request', server: () => guard, target: '/hello;jsessionid=1', request: {} },
+  { status: 400, title: 'Bad Request', server: () => guard, target: '/hello%3Bjsessionid=1', request: {} },
   { status: 404, title: 'Not Found', server: () => guard404, target: '/nowhere', request: {} },
   { status: 405, title: 'Method Not Allowed', server: () => guard, target: '/hello', request: { method: 'POST' } },
   { status: 502, title: 'Bad Gateway', server: () => guard502, target: '/hello', request: {} },

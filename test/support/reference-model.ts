@@ -122,7 +122,7 @@ export const request: fc.Arbitrary<ModelRequest> = fc
 
 /** The model's reading of a path as the Worker receives it (WHATWG-parsed). */
 export function modelPath(pathname: string, options: ModelOptions): { ok: false } | { ok: true; segments: string[] } {
-  if (pathname.includes(';') || pathname.includes('\\')) return { ok: false };
+  if (pathname.includes('\\')) return { ok: false };
   let decoded = '';
   for (let i = 0; i < pathname.length; i++) {
     if (pathname[i] !== '%') {
@@ -135,6 +135,13 @@ export function modelPath(pathname: string, options: ModelOptions): { ok: false 
     if (ch === '/' || ch === '\\' || ch < ' ' || ch === '\x7f') return { ok: false };
     decoded += /[A-Za-z0-9._~-]/.test(ch) ? ch : `%${hex.toUpperCase()}`;
     i += 2;
+  }
+  // Encoded ";", double encoding and malformed UTF-8 read differently at different origins.
+  if (/%3B|%25([0-9a-f]{2}|u[0-9a-f]{4})/i.test(decoded)) return { ok: false };
+  try {
+    decodeURIComponent(decoded);
+  } catch {
+    return { ok: false };
   }
   const segments = decoded.split('/').filter((s) => s !== '');
   // Strictly, a trailing slash is one more (empty) segment only a wildcard can absorb.

@@ -1,6 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { type Config, ConfigError, DEFAULTS, parseConfig, type Setting } from '../../src/guard/config.ts';
+import { PROFILE_NAMES } from '../../src/guard/request/profiles.ts';
+import { READING_NAMES } from '../../src/guard/request/readings.ts';
 
 /** The ConfigError `parseConfig(env)` throws (fails the test if it throws nothing). */
 function configError(env: Record<string, unknown>): ConfigError {
@@ -30,9 +32,11 @@ describe('configuration: defaults', () => {
       strictTrailingSlash: false,
       caseInsensitive: false,
       stripMethodOverride: false,
+      originProfile: parseConfig({ ORIGIN_PROFILE: 'any' }).originProfile,
       cors: null,
       logLevel: 'info',
     } satisfies Config);
+    expect(parseConfig({}).originProfile.names).toEqual(['any']);
   });
 
   it('parses DEFAULTS, written out as vars, to the same config as no vars', () => {
@@ -246,6 +250,42 @@ describe('configuration: MODE', () => {
   });
 });
 
+describe('configuration: ORIGIN_PROFILE', () => {
+  it('reads a comma list of profiles, in any case, as one origin stack with the union of their readings', () => {
+    const profile = parseConfig({ ORIGIN_PROFILE: 'Nginx, rails', STRICT_TRAILING_SLASH: 'true' }).originProfile;
+    expect(profile.names).toEqual(['nginx', 'rails']);
+    expect(profile.plans).toEqual([{ name: 'nginx,rails', readings: ['format-suffix', 'trailing-slash'] }]);
+    expect([...profile.overrides].sort()).toEqual(['cgi-headers', 'form-body']);
+  });
+
+  it('reads any as every profile at once, plus all readings combined', () => {
+    const { plans } = parseConfig({}).originProfile;
+    expect(plans.map((p) => p.name)).toEqual([...PROFILE_NAMES.slice(0, -1), 'all readings combined']);
+    expect(plans.at(-1)?.readings).toEqual(READING_NAMES.filter((name) => name !== 'trailing-slash'));
+  });
+
+  it('adds the case-fold reading to a profile with CASE_INSENSITIVE', () => {
+    expect(parseConfig({ ORIGIN_PROFILE: 'strict', CASE_INSENSITIVE: 'true' }).originProfile.plans).toEqual([
+      { name: 'strict', readings: ['case-fold'] },
+    ]);
+  });
+
+  it('drops trailing-slash as a reading when the routes already ignore trailing slashes', () => {
+    expect(parseConfig({ ORIGIN_PROFILE: 'express' }).originProfile.plans[0]?.readings).toEqual(['case-fold']);
+  });
+
+  it('rejects an unknown profile, listing the profiles', () => {
+    const error = configError({ ORIGIN_PROFILE: 'rails,sinatra' });
+    expect(error.setting).toBe('ORIGIN_PROFILE');
+    expect(error.expected).toContain('"strict"');
+    expect(error.expected).toContain('"any"');
+  });
+
+  it('rejects an empty list', () => {
+    expect(configError({ ORIGIN_PROFILE: ' , ' }).setting).toBe('ORIGIN_PROFILE');
+  });
+});
+
 describe('configuration: errors', () => {
   it('is a ConfigError carrying the setting, the value and what it accepts', () => {
     const error = configError({ LOG_LEVEL: 'loud' });
@@ -274,6 +314,7 @@ describe('configuration: errors', () => {
       STRICT_TRAILING_SLASH: { STRICT_TRAILING_SLASH: 'nope' },
       CASE_INSENSITIVE: { CASE_INSENSITIVE: 'nope' },
       STRIP_METHOD_OVERRIDE: { STRIP_METHOD_OVERRIDE: 'nope' },
+      ORIGIN_PROFILE: { ORIGIN_PROFILE: 'rails,nope' },
       CORS_ALLOW_ORIGINS: { CORS_ALLOW_ORIGINS: 'nope' },
       CORS_ALLOW_HEADERS: { CORS_ALLOW_HEADERS: 'no pe' },
       CORS_MAX_AGE: { CORS_MAX_AGE: 'nope' },

@@ -39,6 +39,7 @@ function guardDecision(
     ORIGIN: 'http://127.0.0.1:9',
     STRICT_TRAILING_SLASH: String(opts.strictTrailingSlash),
     CASE_INSENSITIVE: String(opts.caseInsensitive),
+    ORIGIN_PROFILE: 'strict',
   });
   const url = new URL(`http://guard.test${withOverrides ? req.target : req.target.replace(/\?.*$/, '')}`);
   const headers = new Headers(withOverrides && req.overrides.header ? [req.overrides.header] : []);

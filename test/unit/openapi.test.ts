@@ -37,7 +37,9 @@ async function importYaml(yaml: string, options: ImportOptions = {}, name?: stri
 const routesOf = async (yaml: string, options: ImportOptions = {}) =>
   (await importYaml(yaml, options)).routes.map((r) => `${r.method} ${r.pattern}`);
 
-const config = parseConfig({});
+// What the imported rules match, as itty reads them: no origin readings (ORIGIN_PROFILE=any would
+// also read `/c/v1.0...v2.0` as Rails' `/c/v1.0...v2` with a format, and match it).
+const config = parseConfig({ ORIGIN_PROFILE: 'strict' });
 /** Allow, or 'pass', for a request through the pure decision on the imported routes. */
 function answer(router: RouterLike, method: string, path: string): string {
   const map = compileMethodMap(router.routes, config);

@@ -33,7 +33,7 @@ describe('wouldDiffer: what report mode says enforce would have done', () => {
   });
 
   it('reports an ambiguous path as would-refuse 400', () => {
-    expect(reported('GET', '/hello;x=1')).toEqual({ decision: 'would-refuse', status: 400 });
+    expect(reported('GET', '/hello%3Bx=1')).toEqual({ decision: 'would-refuse', status: 400 });
   });
 
   it('reports an unmatched path under UNMATCHED=404 as would-refuse 404', () => {

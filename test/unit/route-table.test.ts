@@ -223,7 +223,8 @@ describe('the lint: catch-alls', () => {
 
 describe('the lint: patterns that can never match', () => {
   it.each([
-    ['/a;b', '";" path parameter'],
+    ['/a%3Bb', 'encoded ";"'],
+    ['/a%2541', 'double encoding'],
     ['/a%2Fb', 'encoded path separator'],
     ['/a%2fb', 'encoded path separator'],
   ])('rejects %s, a path the guard refuses with 400', (pattern, reason) => {

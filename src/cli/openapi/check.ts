@@ -36,7 +36,7 @@ const ALL_METHODS = allowedMethods({ methods: new Set(), all: true });
 function samples(pattern: string, options: MethodMapOptions, route: Parameters<typeof compileMethodMap>[0]) {
   const own = compileMethodMap(route, options);
   return samplePaths(pattern).flatMap((path) => {
-    const request = requestKey(path, options);
+    const request = requestKey(path);
     return request.ok && own.lookup(request.key) !== null ? [{ path, key: request.key }] : [];
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import { NO_CONTENT_METHODS } from '../request/content.ts';
-import { OVERRIDE_HEADERS, searchWithoutOverride } from '../request/override.ts';
+import { headersToStrip, searchWithoutOverride } from '../request/override.ts';
 import { originOf, type RequestTarget } from '../request/target.ts';
 import { HOP_HEADER } from './loop.ts';
 
@@ -36,7 +36,8 @@ export function forward(
   canonicalPath: string,
   config: Config,
 ): Promise<Response> {
-  return send(request, targetUrl(request.url, target, canonicalPath, config), config.stripMethodOverride);
+  const strip = headersToStrip(request.headers, config.stripMethodOverride);
+  return send(request, targetUrl(request.url, target, canonicalPath, config), strip);
 }
 
 /**
@@ -46,14 +47,15 @@ export function forward(
  * "/a?" from "/a", and the origin must see what it would see without the guard.
  */
 export function forwardAsIs(request: Request, config: Config): Promise<Response> {
-  if (config.origin === null) return send(request, request.url, false);
-  return send(request, config.origin.origin + request.url.slice(originOf(request.url).length), false);
+  if (config.origin === null) return send(request, request.url, []);
+  return send(request, config.origin.origin + request.url.slice(originOf(request.url).length), []);
 }
 
-async function send(request: Request, target: string, stripOverrides: boolean): Promise<Response> {
+/** `strip`: request headers the origin must not see (override.ts: headersToStrip). */
+async function send(request: Request, target: string, strip: readonly string[]): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.set(HOP_HEADER, '1');
-  if (stripOverrides) for (const name of Object.keys(OVERRIDE_HEADERS)) headers.delete(name);
+  for (const name of strip) headers.delete(name);
   try {
     // Passing the body stream (never awaiting it) keeps uploads streaming; redirect
     // 'manual' hands 3xx to the client as the origin sent them.

@@ -62,6 +62,22 @@ export interface Declared {
   readonly patterns?: readonly string[];
 }
 
+/**
+ * What several routes (or the forms of one origin's reading) declare together.
+ * `byOrder`: patterns by their first position in the rules (patternOrder), as the scan lists them.
+ */
+export function union(declarations: readonly Declared[], byOrder?: (a: string, b: string) => number): Declared {
+  const methods = new Set<string>();
+  const patterns = new Set<string>();
+  let all = false;
+  for (const declared of declarations) {
+    for (const method of declared.methods) methods.add(method);
+    for (const pattern of declared.patterns ?? []) patterns.add(pattern);
+    all ||= declared.all;
+  }
+  return { methods, all, patterns: byOrder ? [...patterns].sort(byOrder) : [...patterns] };
+}
+
 /** RFC 9110 token: what a method name may be made of. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -100,6 +116,12 @@ export function allowedMethods(declared: Declared): readonly string[] {
     allowed.set(declared, allow);
   }
   return allow;
+}
+
+/** Allow(U) over several readings of U: the methods every one of them allows, in canonical order. */
+export function commonAllow(declared: readonly Declared[]): readonly string[] {
+  const first = allowedMethods(declared[0] as Declared);
+  return declared.length === 1 ? first : first.filter((m) => declared.every((d) => allows(d, m)));
 }
 
 export function sortMethods(methods: Iterable<string>): string[] {

@@ -13,7 +13,7 @@
  * holds the result equal to the scan over random route tables.
  */
 import type { RouteEntry } from 'itty-router';
-import type { Declared } from './methods.ts';
+import { type Declared, union } from './methods.ts';
 import { type MethodMap, type MethodMapOptions, patternOrder, routePattern } from './scan.ts';
 
 /** One `/segment` of a route's path, read the way itty's RegExp reads it. */
@@ -195,19 +195,6 @@ function greedy(walk: Walk, next: Node, pos: number): void {
   for (let at = pos + 2; at <= key.length; at++) {
     if (at === key.length || key.charCodeAt(at) === SLASH) visitOnce(walk, next, at);
   }
-}
-
-/** `byOrder`: patterns by their first position in the rules (patternOrder), as the scan lists them. */
-function union(declarations: readonly Declared[], byOrder: (a: string, b: string) => number): Declared {
-  const methods = new Set<string>();
-  const patterns = new Set<string>();
-  let all = false;
-  for (const declared of declarations) {
-    for (const method of declared.methods) methods.add(method);
-    for (const pattern of declared.patterns ?? []) patterns.add(pattern);
-    all ||= declared.all;
-  }
-  return { methods, all, patterns: [...patterns].sort(byOrder) };
 }
 
 /**

@@ -3,29 +3,43 @@
  * exactly what the guard checked.
  *
  * workerd hands the Worker a WHATWG-parsed URL: `.`/`..` segments (also `%2e`)
- * are already resolved, but `//`, `;` and `%61`-style encodings are kept. Origins
- * then decode, merge and strip paths in their own ways; anything whose reading
- * depends on the origin is refused rather than guessed.
+ * are already resolved, but `//`, `;` and `%61`-style encodings are kept. Here
+ * unreserved characters are decoded, other escapes get uppercase hex and runs of
+ * slashes are merged. How origins then read this path differently (case, `.json`,
+ * `;params`, …) is readings.ts; what is refused here is what no origin reading
+ * can be trusted with: spellings whose meaning depends on how many times, or how
+ * leniently, the origin decodes.
  */
 
-export interface CanonicalOptions {
-  /** `/a/` is a different path from `/a` (default: matched as `/a`). */
-  readonly strictTrailingSlash: boolean;
-  /** Match case-insensitively, for origins that read paths that way. */
-  readonly caseInsensitive: boolean;
-}
-
 export type CanonicalPath =
-  /** `path` is forwarded; `key` is what routes are matched against. */
-  { readonly ok: true; readonly path: string; readonly key: string } | { readonly ok: false; readonly reason: string };
+  /** `path` is what is matched (through the readings) and forwarded. */
+  { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
 
 // RFC 3986 §2.3: decoding these never changes what a path means.
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
+/**
+ * Escapes in the canonical path that no reading can be trusted with. Each would
+ * read as a different path to an origin that decodes once more, or leniently.
+ */
+const AMBIGUOUS_ESCAPES: readonly { readonly pattern: RegExp; readonly reason: string }[] = [
+  // Tomcat, Jetty and Spring strip `;params` before decoding, nginx's proxy_pass with a URI
+  // decodes first (then a Java backend strips what was %3B): the two orders read different paths.
+  { pattern: /%3B/, reason: 'encoded ";" ("%3B"): origins disagree on whether it starts path parameters' },
+  // A second decoding (IIS "double decoding", an nginx that decodes before proxying, apps calling
+  // urldecode on a decoded path) turns %25XX into any character, `/` and `..` included.
+  // `%25uXXXX` is the same for IIS's `%u` escapes.
+  {
+    pattern: /%25(?:[0-9A-Fa-f]{2}|[uU][0-9A-Fa-f]{4})/,
+    reason: 'double encoding ("%25" followed by an escape): an origin that decodes twice reads another character',
+  },
+];
+
 const refuse = (reason: string): CanonicalPath => ({ ok: false, reason });
 
-export function canonicalPath(rawPath: string, options: CanonicalOptions): CanonicalPath {
+export function canonicalPath(rawPath: string): CanonicalPath {
   let path = '';
+  let escaped = false;
   for (let i = 0; i < rawPath.length; i++) {
     const ch = rawPath[i] as string;
     if (ch === '%') {
@@ -36,13 +50,14 @@ export function canonicalPath(rawPath: string, options: CanonicalOptions): Canon
       // An encoded separator is a second path structure the origin may or may not see.
       if (decoded === '/' || decoded === '\\') return refuse(`encoded path separator "%${hex}"`);
       if (code < 0x20 || code === 0x7f) return refuse(`encoded control character "%${hex}"`);
-      path += UNRESERVED.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
+      if (UNRESERVED.test(decoded)) path += decoded;
+      else {
+        path += `%${hex.toUpperCase()}`;
+        escaped = true;
+      }
       i += 2;
     } else if (ch === '\\') {
       return refuse('backslash in path');
-    } else if (ch === ';') {
-      // Java-style origins strip `;params` from segments: /admin;x=1/report is /admin/report there.
-      return refuse('";" path parameter');
     } else if (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) {
       return refuse('control character in path');
     } else {
@@ -53,8 +68,51 @@ export function canonicalPath(rawPath: string, options: CanonicalOptions): Canon
   if (!path.startsWith('/')) path = `/${path}`;
   // Decoding %2E could rebuild a dot segment the URL parser would have resolved.
   if (/\/\.{1,2}(\/|$)/.test(path)) return refuse('dot segment in path');
-
-  let key = options.caseInsensitive ? path.toLowerCase() : path;
-  if (!options.strictTrailingSlash && key.length > 1 && key.endsWith('/')) key = key.slice(0, -1);
-  return { ok: true, path, key };
+  if (escaped) {
+    for (const { pattern, reason } of AMBIGUOUS_ESCAPES) if (pattern.test(path)) return refuse(reason);
+    const utf8 = invalidUtf8(path);
+    if (utf8 !== null) return refuse(utf8);
+  }
+  return { ok: true, path };
 }
+
+/**
+ * RFC 3629 §4: the escapes of bytes ≥ 0x80 must spell well-formed UTF-8. An
+ * overlong form (`%C0%AF` for `/`), a surrogate or a stray byte reads as `/`,
+ * `.` or U+FFFD depending on the decoder (IIS, old Tomcat and Java's modified
+ * UTF-8 were each bypassed this way). Returns why, or null when well-formed.
+ */
+function invalidUtf8(path: string): string | null {
+  let need = 0; // continuation bytes still expected
+  let low = 0x80; // the range the next continuation byte must fall in (rules out overlongs and surrogates)
+  let high = 0xbf;
+  let start = 0;
+  for (let i = path.indexOf('%'); i !== -1; i = path.indexOf('%', i + 3)) {
+    const byte = Number.parseInt(path.slice(i + 1, i + 3), 16);
+    if (need > 0) {
+      // A continuation must follow its lead byte directly.
+      if (i !== start || byte < low || byte > high) return malformed(path, i);
+      need--;
+      low = 0x80;
+      high = 0xbf;
+      start = i + 3;
+      continue;
+    }
+    if (byte < 0x80) continue;
+    if (byte >= 0xc2 && byte <= 0xdf) need = 1;
+    else if (byte >= 0xe0 && byte <= 0xef) {
+      need = 2;
+      if (byte === 0xe0) low = 0xa0; // overlong
+      if (byte === 0xed) high = 0x9f; // UTF-16 surrogates
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      need = 3;
+      if (byte === 0xf0) low = 0x90; // overlong
+      if (byte === 0xf4) high = 0x8f; // beyond U+10FFFF
+    } else return malformed(path, i);
+    start = i + 3;
+  }
+  return need > 0 ? malformed(path, path.length) : null;
+}
+
+const malformed = (path: string, at: number) =>
+  `invalid or overlong UTF-8 in percent-encoding near "${path.slice(Math.max(0, at - 6), at + 3)}"`;
