@@ -11,15 +11,21 @@ import { dirname, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { type RecordingOrigin, startRecordingOrigin } from '../../scripts/recording-origin.ts';
 
-/** The shipped Worker (src/routes.ts) or the test rule set (test/fixtures/routes.ts). */
+/** The shipped Worker (src/routes.ts), the test rule sets (test/fixtures/), or the framework rules (test/origins/rules.ts). */
 export const CONFIGS = {
   site: './wrangler.toml',
   fixture: './test/fixtures/wrangler.toml',
   dynamic: './test/fixtures/wrangler.dynamic.toml',
+  frameworks: './test/fixtures/wrangler.frameworks.toml',
 } as const;
 
 /** The bundle wrangler writes for each config (named after its `main`). */
-const ENTRY = { site: 'index.js', fixture: 'worker.js', dynamic: 'dynamic-worker.js' } as const;
+const ENTRY = {
+  site: 'index.js',
+  fixture: 'worker.js',
+  dynamic: 'dynamic-worker.js',
+  frameworks: 'frameworks-worker.js',
+} as const;
 
 export const buildDir = (name: string) => resolve('.wrangler/test-build', name);
 
