@@ -27,10 +27,15 @@ export interface LegitProbe extends Probe {
 
 const hex = (char: string) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
 
-/** Rewrites the last segment: `(head, last)` → path, where path = `${head}/${last}`. */
+/**
+ * Rewrites the last segment: `(head, last)` → path, where path = `${head}/${last}`. A one-segment
+ * path keeps its leading `/` in `head`, so a request target always starts with `/`.
+ */
 const lastSegment = (path: string, rewrite: (head: string, last: string) => string) => {
   const cut = path.lastIndexOf('/');
-  return rewrite(path.slice(0, cut), path.slice(cut + 1));
+  return cut === 0
+    ? `/${rewrite('', path.slice(1)).replace(/^\//, '')}`
+    : rewrite(path.slice(0, cut), path.slice(cut + 1));
 };
 
 /** Path spellings of a canonical path, by name. Each is some origin's way to read it as that path. */
