@@ -6,7 +6,7 @@
  * CLI runs there with `npx method-guard`.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -233,6 +233,15 @@ describe('the scratch Worker in workerd', () => {
     const missing = await mf.dispatchFetch('http://app.test/nowhere');
     expect(missing.status).toBe(404);
     await missing.arrayBuffer();
+  });
+});
+
+describe('npx method-guard in this repository', () => {
+  it('runs the build npm pack (prepare) made, an executable bin', async () => {
+    expect((await stat(join(repo, 'dist/cli/main.js'))).mode & 0o111).not.toBe(0);
+    const help = await sh('npx', ['method-guard', 'check', '--help'], repo);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('usage: method-guard check');
   });
 });
 
