@@ -26,7 +26,7 @@ export function probeGuard(router: SiteRouter): GuardProbe {
   const config = parseConfig(ENV);
   const map = compileMethodMap(router.routes, config);
   return {
-    fetch: (method, path, init = {}) =>
+    fetch: async (method, path, init = {}) =>
       guard.fetch(new Request(new URL(path, 'https://site.example'), { ...init, method }), ENV),
     decision(method, path) {
       const url = new URL(path, 'https://site.example');
