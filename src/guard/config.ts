@@ -33,6 +33,8 @@ export interface Config {
   /** null: nothing CORS is added. */
   readonly cors: CorsConfig | null;
   readonly logLevel: LogLevel;
+  /** The fraction of refusal (info) lines written; counters still count every request. */
+  readonly logSample: number;
 }
 
 /**
@@ -85,6 +87,12 @@ export const SETTINGS = [
     option: 'logLevel',
     default: 'info',
     accepts: 'one of "debug", "info", "warn", "error", "off"',
+  },
+  {
+    variable: 'LOG_SAMPLE',
+    option: 'logSample',
+    default: '1',
+    accepts: 'a fraction from 0 to 1, e.g. "0.01" for one refusal line in a hundred',
   },
 ] as const satisfies readonly SettingRow[];
 
@@ -164,6 +172,12 @@ export interface GuardOptions {
   };
   /** `"debug"` (every forward too), `"info"` (default: refusals), `"warn"`, `"error"`, `"off"`. Variable `LOG_LEVEL`. */
   readonly logLevel?: LogLevel;
+  /**
+   * The fraction of refusal lines (405, 400, 404, refused preflights, report mode's
+   * `would-*` lines) written, e.g. `0.01` under a 405 flood; default `1`. Errors are
+   * always written, and the METRICS counters count every request. Variable `LOG_SAMPLE`.
+   */
+  readonly logSample?: number;
 }
 
 /** Credentials written into a URL (`https://user:secret@host`) never reach a log line or an answer. */
@@ -243,6 +257,13 @@ function flag(env: Env, setting: Setting): boolean {
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off', ''].includes(value)) return false;
   throw invalid(setting, read(env, setting));
+}
+
+function fraction(env: Env, setting: Setting): number {
+  const text = read(env, setting);
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || value < 0 || value > 1) throw invalid(setting, text);
+  return value;
 }
 
 function list(value: string): string[] {
@@ -388,5 +409,6 @@ function parseSettings(env: Env): Config {
     originProfile: parseOriginProfile(env, { caseInsensitive, strictTrailingSlash }),
     cors: parseCors(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'off'] as const),
+    logSample: fraction(env, 'LOG_SAMPLE'),
   };
 }

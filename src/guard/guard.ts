@@ -7,6 +7,7 @@ import { type Config, ConfigError, type GuardOptions, parseConfig } from './conf
 import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { applyCors, preflightResponse } from './http/cors.ts';
+import { countDecision, type Dataset, METRICS_BINDING, metricsDataset } from './http/counters.ts';
 import { correlationId, type DecisionLog, logDecision, logs } from './http/log.ts';
 import { forward, forwardAsIs, OriginUnreachable } from './http/origin.ts';
 import { optionsResponse, problemResponse, withHeaders, withoutBody } from './http/responses.ts';
@@ -47,6 +48,7 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
   parseConfig({}, options);
   const site: Site = { router, runsHandlers: handlerRunner(router) };
   const configs = new WeakMap<object, Config | ConfigError>();
+  const datasets = new WeakMap<object, Dataset | null>();
   const maps = new Map<string, MethodMap>();
   // A config's map, found without building its key on every request.
   const mapOfConfig = new WeakMap<Config, MethodMap>();
@@ -66,6 +68,28 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
     return config;
   }
 
+  /** The METRICS dataset, looked up once per env. Counters are optional: a wrong binding is a warning, not a 500. */
+  function datasetFor(env: unknown): Dataset | null {
+    const key = (env ?? {}) as object;
+    let dataset = datasets.get(key);
+    if (dataset === undefined) {
+      const found = metricsDataset(env);
+      if (found === 'invalid') {
+        console.warn(
+          JSON.stringify({
+            source: 'method-guard',
+            level: 'warn',
+            decision: 'config-warning',
+            detail: `${METRICS_BINDING} is not an Analytics Engine dataset binding (declare it under [[analytics_engine_datasets]], not [vars]): no decision is counted`,
+          }),
+        );
+      }
+      dataset = found === 'invalid' ? null : found;
+      datasets.set(key, dataset);
+    }
+    return dataset;
+  }
+
   function mapFor(config: Config): MethodMap {
     let map = mapOfConfig.get(config);
     if (map) return map;
@@ -82,7 +106,17 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
   const guard: Guard = {
     fetch(request, env, ctx) {
       const config = configFor(env);
+      const dataset = datasetFor(env);
       if (config instanceof ConfigError) {
+        if (dataset) {
+          countDecision(dataset, {
+            decision: 'config-error',
+            status: 500,
+            method: request.method,
+            route: '',
+            mode: '',
+          });
+        }
         // LOG_LEVEL itself may be the bad setting: a misconfiguration is always logged.
         logDecision('error', {
           level: 'error',
@@ -97,19 +131,39 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
       }
       const url = requestTarget(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
+      const answers = answersFor(request, decision, config);
       const loop = decision.action === 'refuse' && decision.status === 508;
-      if (config.mode === 'report' && !loop) return reportOnly(site, request, url, decision, config, env, ctx);
-      const response = respond(site, request, url, decision, config, env, ctx);
-      const { cors } = config;
-      if (!cors || decision.action === 'preflight') return response;
-      const withCors = (r: Response) =>
-        withHeaders(r, (headers) => applyCors(cors, request.headers.get('origin'), headers));
-      return response instanceof Response ? withCors(response) : response.then(withCors);
+      const response =
+        config.mode === 'report' && !loop
+          ? reportOnly(site, request, url, decision, config, answers, env, ctx)
+          : withCorsOf(respond(site, request, url, decision, config, answers, env, ctx), decision, config, request);
+      if (!dataset) return response;
+      // The outcome is known once the answer is: count then, without awaiting the write.
+      const count = (r: Response) => {
+        const route = decision.routes?.join(' | ') ?? '';
+        countDecision(dataset, { ...answers.outcome, method: request.method, route, mode: config.mode });
+        return r;
+      };
+      return response instanceof Response ? count(response) : response.then(count);
     },
   };
   // Not enumerable: workerd sees only `fetch` on the Worker's default export.
   Object.defineProperty(guard, GUARDED_ROUTER, { value: router });
   return guard;
+}
+
+/** MODE=enforce: the CORS headers the guard owns, on every answer but a preflight's (which has its own). */
+function withCorsOf(
+  response: Response | Promise<Response>,
+  decision: Decision,
+  config: Config,
+  request: Request,
+): Response | Promise<Response> {
+  const { cors } = config;
+  if (!cors || decision.action === 'preflight') return response;
+  const withCors = (r: Response) =>
+    withHeaders(r, (headers) => applyCors(cors, request.headers.get('origin'), headers));
+  return response instanceof Response ? withCors(response) : response.then(withCors);
 }
 
 /** An edge answer now, or the Promise of a handler's or the origin's. */
@@ -119,10 +173,11 @@ function respond(
   url: RequestTarget,
   decision: Decision,
   config: Config,
+  answers: Answers,
   env: unknown,
   ctx: unknown,
 ): Response | Promise<Response> {
-  const { problem, log, failure } = answersFor(request, decision, config);
+  const { problem, log, failure, tally } = answers;
 
   switch (decision.action) {
     case 'refuse': {
@@ -137,6 +192,7 @@ function respond(
       return problem(decision);
     }
     case 'options':
+      tally('options', 204);
       return optionsResponse(decision.allow);
     case 'preflight': {
       const { response, refused } = preflightResponse(
@@ -153,12 +209,13 @@ function respond(
           allow: allowHeader(decision.allow),
           detail: refused,
         });
+      else tally('preflight', 204);
       return response;
     }
     case 'pass':
       if (!site.runsHandlers(decision.handlerMethod, decision.path))
         return forwardedOrFailed(() => forward(request, url, decision.path, config), log, failure);
-      return handlersThenOrigin(site.router, request, url, decision, config, env, ctx, log, failure);
+      return handlersThenOrigin(site.router, request, url, decision, config, env, ctx, answers);
   }
 }
 
@@ -171,8 +228,7 @@ async function handlersThenOrigin(
   config: Config,
   env: unknown,
   ctx: unknown,
-  log: Log,
-  failure: Failure,
+  { log, failure, tally }: Answers,
 ): Promise<Response> {
   const target = new URL(request.url);
   target.pathname = decision.path;
@@ -183,7 +239,10 @@ async function handlersThenOrigin(
       : new Request(target, { method: decision.handlerMethod, headers: request.headers });
   const answer = await runHandlers(router, edgeRequest, env, ctx);
   if (typeof answer === 'string') return handlerError(failure, answer);
-  if (answer) return request.method === 'HEAD' ? withoutBody(answer) : answer;
+  if (answer) {
+    tally('edge', answer.status);
+    return request.method === 'HEAD' ? withoutBody(answer) : answer;
+  }
   // The edge request now holds the body stream; the HEAD-as-GET copy has none.
   const forwarded = edgeRequest.method === request.method ? edgeRequest : request;
   return forwardedOrFailed(() => forward(forwarded, url, decision.path, config), log, failure);
@@ -196,22 +255,40 @@ type Failure = (
   entry: Omit<DecisionLog, 'method' | 'path' | 'ray' | 'status'>,
 ) => Response;
 
-/** What one request's answers share: its problem answers, its log lines, and the request id tying them. */
+/** What one request's answers share: its problem answers, its log lines, the request id tying them, its outcome. */
+type Answers = ReturnType<typeof answersFor>;
+
 function answersFor(request: Request, decision: Decision, config: Config) {
+  // What the request's data point says (http/counters.ts): every answer path records one.
+  const outcome = { decision: 'forward', status: 0 };
+  const tally = (name: string, status: number) => {
+    outcome.decision = name;
+    outcome.status = status;
+  };
   // Header reads cross into the runtime: only the answers that need them make them.
   const problem = (p: Parameters<typeof problemResponse>[0]) => problemResponse(p, request.headers.get('accept'));
   let id: string | undefined;
   const requestId = () => (id ??= correlationId(request.headers));
   const log: Log = (entry) => {
+    tally(entry.decision, entry.status);
     if (!logs(config.logLevel, entry.level)) return;
-    logDecision(config.logLevel, { ...entry, method: request.method, path: decision.path, ray: requestId() });
+    // LOG_SAMPLE thins the refusal lines (info) only: errors and warnings are rare and each one matters.
+    const sampled = entry.level === 'info' && config.logSample < 1;
+    if (sampled && Math.random() >= config.logSample) return;
+    logDecision(config.logLevel, {
+      ...entry,
+      method: request.method,
+      path: decision.path,
+      ray: requestId(),
+      sample: sampled ? config.logSample : undefined,
+    });
   };
   // A 5xx's cause (an address, a stack, a handler's message) is for the log only; the client gets the id.
   const failure: Failure = (status, summary, entry) => {
     log({ ...entry, status });
     return problem({ status, detail: `${summary} (request id ${requestId()})` });
   };
-  return { problem, log, failure };
+  return { problem, log, failure, tally, outcome: outcome as Readonly<typeof outcome> };
 }
 
 /** The site's router on `request`: its Response, undefined to forward, or what is wrong with a handler. */
@@ -268,10 +345,10 @@ async function reportOnly(
   url: RequestTarget,
   decision: Decision,
   config: Config,
+  { log, failure, tally }: Answers,
   env: unknown,
   ctx: unknown,
 ): Promise<Response> {
-  const { log, failure } = answersFor(request, decision, config);
   const would = wouldDiffer(decision);
   if (would) {
     log({
@@ -285,7 +362,11 @@ async function reportOnly(
   if (runsHandlers(request.method, url.pathname)) {
     const answer = await runHandlers(router, request, env, ctx);
     if (typeof answer === 'string') return handlerError(failure, answer);
-    if (answer) return answer;
+    if (answer) {
+      // A would-* decision stays the request's data point: it is what the rollout needs to see.
+      if (!would) tally('edge', answer.status);
+      return answer;
+    }
   }
   // One line per request: a would-* line already stands for this one.
   return forwardedOrFailed(() => forwardAsIs(request, config), would ? () => {} : log, failure);

@@ -41,33 +41,71 @@ export interface GuardServer {
   close(): Promise<void>;
 }
 
+/**
+ * A test dataset bound where Analytics Engine's would be, through workerd's own
+ * wrapped-binding mechanism (the one Miniflare's local Analytics Engine uses, which
+ * discards points): it checks each point against Analytics Engine's limits
+ * (https://developers.cloudflare.com/analytics/analytics-engine/limits/) and
+ * writes it to stdout as `METRICS <json>`, where `logs` collects it.
+ */
+const RECORDING_DATASET = {
+  name: 'recording-dataset',
+  modules: true,
+  script: `export default function () {
+  return {
+    writeDataPoint(point = {}) {
+      const { blobs = [], doubles = [], indexes = [] } = point;
+      if (blobs.length > 20 || doubles.length > 20 || indexes.length > 1) throw new Error('too many fields');
+      if (!doubles.every((d) => typeof d === 'number')) throw new TypeError('doubles must be numbers');
+      console.log('METRICS ' + JSON.stringify(point));
+    },
+  };
+}`,
+};
+
+export interface GuardExtras {
+  /** Bind METRICS to the recording dataset (read it back with `dataPoints(guard)`). */
+  readonly metrics?: boolean;
+}
+
+/** The data points the recording dataset received, in order. */
+export function dataPoints(guard: GuardServer): { blobs?: string[]; doubles?: number[]; indexes?: string[] }[] {
+  return guard.logs.filter((line) => line.startsWith('METRICS ')).map((line) => JSON.parse(line.slice(8)));
+}
+
 /** `vars` override the defaults (ORIGIN: the recording origin). */
 export function startGuard(
   vars: Record<string, string> = {},
   config: keyof typeof CONFIGS = 'site',
+  extras: GuardExtras = {},
 ): Promise<GuardServer> {
-  return startBundle(resolve(buildDir(config), ENTRY[config]), (origin) => ({
-    ORIGIN: origin,
-    UNMATCHED: 'forward',
-    ...vars,
-  }));
+  return startBundle(
+    resolve(buildDir(config), ENTRY[config]),
+    (origin) => ({ ORIGIN: origin, UNMATCHED: 'forward', ...vars }),
+    extras,
+  );
 }
 
 /** Any Worker bundle wrangler wrote, with exactly the `bindings` given (the recording origin's URL passed in). */
 export async function startBundle(
   scriptPath: string,
   bindings: (originUrl: string) => Record<string, string>,
+  { metrics = false }: GuardExtras = {},
 ): Promise<GuardServer> {
   const origin = await startRecordingOrigin();
   const logs: string[] = [];
   const collect = (stream: NodeJS.ReadableStream) =>
     stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString().split('\n').filter(Boolean)));
-  const mf = new Miniflare({
+  const worker = {
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: bindings(origin.url),
+    ...(metrics ? { wrappedBindings: { METRICS: { scriptName: RECORDING_DATASET.name } } } : {}),
+  };
+  const mf = new Miniflare({
+    workers: metrics ? [worker, RECORDING_DATASET] : [worker],
     host: '127.0.0.1',
     port: 0,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {

@@ -35,6 +35,7 @@ describe('configuration: defaults', () => {
       originProfile: parseConfig({ ORIGIN_PROFILE: 'any' }).originProfile,
       cors: null,
       logLevel: 'info',
+      logSample: 1,
     } satisfies Config);
     expect(parseConfig({}).originProfile.names).toEqual(['any']);
   });
@@ -286,6 +287,29 @@ describe('configuration: ORIGIN_PROFILE', () => {
   });
 });
 
+describe('configuration: LOG_SAMPLE', () => {
+  it.each([
+    ['1', 1],
+    ['0', 0],
+    ['0.01', 0.01],
+    ['.5', 0.5],
+    [' 0.25 ', 0.25],
+  ] as const)('accepts %j', (value, sample) => {
+    expect(parseConfig({ LOG_SAMPLE: value }).logSample).toBe(sample);
+  });
+
+  it('takes a number, as a JSON var or the option', () => {
+    expect(parseConfig({ LOG_SAMPLE: 0.1 }).logSample).toBe(0.1);
+    expect(parseConfig({}, { logSample: 0.001 }).logSample).toBe(0.001);
+  });
+
+  it.each(['1.5', '-0.1', '10%', 'half', '', 'Infinity'])('rejects LOG_SAMPLE=%j, naming it', (value) => {
+    expect(configError({ LOG_SAMPLE: value }).message).toBe(
+      `method-guard: invalid LOG_SAMPLE=${JSON.stringify(value)}: expected a fraction from 0 to 1, e.g. "0.01" for one refusal line in a hundred`,
+    );
+  });
+});
+
 describe('configuration: errors', () => {
   it('is a ConfigError carrying the setting, the value and what it accepts', () => {
     const error = configError({ LOG_LEVEL: 'loud' });
@@ -320,6 +344,7 @@ describe('configuration: errors', () => {
       CORS_MAX_AGE: { CORS_MAX_AGE: 'nope' },
       CORS_ALLOW_CREDENTIALS: { CORS_ALLOW_CREDENTIALS: 'nope' },
       LOG_LEVEL: { LOG_LEVEL: 'nope' },
+      LOG_SAMPLE: { LOG_SAMPLE: 'nope' },
     };
     for (const [setting, env] of Object.entries(invalid)) expect(configError(env).setting).toBe(setting);
   });

@@ -18,6 +18,8 @@ export interface DecisionLog {
   readonly allow?: string;
   readonly detail?: string;
   readonly ray?: string | null;
+  /** LOG_SAMPLE when below 1: this line stands for about 1/sample such requests. */
+  readonly sample?: number;
 }
 
 /** Is `level` logged under `threshold`? Callers ask first to build no entry for nothing. */
@@ -27,7 +29,7 @@ export function logs(threshold: LogLevel, level: DecisionLog['level']): boolean 
 
 export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
   if (!logs(threshold, entry.level)) return;
-  const { level, decision, status, method, path, route, allow, detail, ray } = entry;
+  const { level, decision, status, method, path, route, allow, detail, ray, sample } = entry;
   // A fixed field order: what happened first, why last, so `wrangler tail` lines read alike.
   const line = JSON.stringify({
     source: 'method-guard',
@@ -40,6 +42,7 @@ export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
     allow,
     detail,
     ray,
+    sample,
   });
   // Workers Logs takes an entry's level from the console method.
   console[level](line);
