@@ -119,7 +119,8 @@ describe('the compiled method map', () => {
         }),
         { numRuns: 1500 },
       );
-    });
+      // Compiling a map per case: seconds on shared cores, beyond vitest's default 5 s.
+    }, 60_000);
   }
 });
 
