@@ -6,6 +6,7 @@
  * /drip sends a first line, then the last one 1.5 s later (proves streaming),
  * /cors-star answers with the origin's own `Access-Control-Allow-Origin: *`.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -14,6 +15,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
   readonly bodyBytes: number;
+  /** SHA-256 of the body as it arrived (hex): proves a body passed through unchanged. */
+  readonly bodySha256: string;
 }
 
 export interface RecordingOrigin {
@@ -59,12 +62,20 @@ export async function startRecordingOrigin({
   const server = createServer((req, res) => {
     origin.started++;
     let bodyBytes = 0;
+    const hash = createHash('sha256');
     req.on('data', (chunk: Buffer) => {
       bodyBytes += chunk.length;
+      hash.update(chunk);
       origin.bytesArrived += chunk.length;
     });
     req.on('end', () => {
-      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes };
+      const record = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        bodyBytes,
+        bodySha256: hash.digest('hex'),
+      };
       requests.push(record);
       onRequest?.(record);
       const download = /^\/download\/(\d+)$/.exec(record.url);

@@ -56,7 +56,7 @@ export type Decision =
     }
   | {
       readonly action: 'refuse';
-      readonly status: 400 | 404 | 405 | 508;
+      readonly status: 400 | 404 | 405 | 413 | 508;
       readonly detail: string;
       readonly path: string;
       /** Set on a 405: Allow(U). */

@@ -8,6 +8,7 @@ import { type Decision, decide } from './decide.ts';
 import { handlerRunner, type RunsHandlers } from './dispatch.ts';
 import { applyCors, preflightResponse } from './http/cors.ts';
 import { countDecision, type Dataset, METRICS_BINDING, metricsDataset } from './http/counters.ts';
+import { formOverrideLook } from './http/form-override.ts';
 import { correlationId, type DecisionLog, logDecision, logs } from './http/log.ts';
 import { forward, forwardAsIs, OriginUnreachable } from './http/origin.ts';
 import { optionsResponse, problemResponse, withHeaders, withoutBody } from './http/responses.ts';
@@ -131,22 +132,38 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
       }
       const url = requestTarget(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
-      const answers = answersFor(request, decision, config);
-      const loop = decision.action === 'refuse' && decision.status === 508;
-      const response =
-        config.mode === 'report' && !loop
-          ? reportOnly(site, request, url, decision, config, answers, env, ctx)
-          : withCorsOf(respond(site, request, url, decision, config, answers, env, ctx), decision, config, request);
-      if (!dataset) return response;
-      // The outcome is known once the answer is: count then, without awaiting the write.
-      const count = (r: Response) => {
-        const route = decision.routes?.join(' | ') ?? '';
-        countDecision(dataset, { ...answers.outcome, method: request.method, route, mode: config.mode });
-        return r;
-      };
-      return response instanceof Response ? count(response) : response.then(count);
+      // A POST form's `_method` is an override too, for the origins that honour it (http/form-override.ts).
+      const look = config.mode === 'report' ? null : formOverrideLook(request, decision, config);
+      if (look)
+        return look.then((checked) => answer(checked.request, url, checked.decision, config, dataset, env, ctx));
+      return answer(request, url, decision, config, dataset, env, ctx);
     },
   };
+
+  function answer(
+    request: Request,
+    url: RequestTarget,
+    decision: Decision,
+    config: Config,
+    dataset: AnalyticsEngineDataset | null,
+    env: unknown,
+    ctx: unknown,
+  ): Response | Promise<Response> {
+    const answers = answersFor(request, decision, config);
+    const loop = decision.action === 'refuse' && decision.status === 508;
+    const response =
+      config.mode === 'report' && !loop
+        ? reportOnly(site, request, url, decision, config, answers, env, ctx)
+        : withCorsOf(respond(site, request, url, decision, config, answers, env, ctx), decision, config, request);
+    if (!dataset) return response;
+    // The outcome is known once the answer is: count then, without awaiting the write.
+    const count = (r: Response) => {
+      const route = decision.routes?.join(' | ') ?? '';
+      countDecision(dataset, { ...answers.outcome, method: request.method, route, mode: config.mode });
+      return r;
+    };
+    return response instanceof Response ? count(response) : response.then(count);
+  }
   // Not enumerable: workerd sees only `fetch` on the Worker's default export.
   Object.defineProperty(guard, GUARDED_ROUTER, { value: router });
   return guard;

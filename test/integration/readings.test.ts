@@ -3,6 +3,7 @@
  * path are refused (or let through) according to ORIGIN_PROFILE, and the
  * recording origin proves what reached it.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GuardServer, startGuard } from '../support/guard-server.ts';
 import { type RawRequest, send } from '../support/http.ts';
@@ -191,3 +192,85 @@ describe('rewrite headers', () => {
     expect(Object.keys(seen[0]?.headers ?? {}).filter((h) => /original|rewrite/i.test(h))).toEqual([]);
   });
 });
+
+describe('body overrides: a POST form may not carry a forbidden _method', () => {
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+  const sha = (body: string) => createHash('sha256').update(body).digest('hex');
+
+  it.each([
+    ['any', FORM, 'authenticity_token=x&_method=delete'],
+    ['rails', FORM, '_method=DELETE'],
+    ['rails', {}, '_method=delete'],
+    ['any', { 'content-type': 'Application/X-WWW-Form-URLencoded; charset=utf-8' }, 'a=1&_method=patch'],
+    ['any', FORM, '_method=GET&_method=DELETE'],
+    ['any', FORM, '.method=DELETE'],
+    ['any', FORM, '+_method=DELETE'],
+    ['any', FORM, '%5Fmethod=DELETE'],
+    ['any', { 'content-type': 'multipart/form-data; boundary=XyZ' }, multipart('XyZ', '_method', 'DELETE')],
+    ['any', { 'content-type': 'multipart/form-data; boundary="q q"' }, multipart('q q', '.method', 'DELETE')],
+    ['any', { 'content-type': 'application/json' }, '{"_method":"DELETE"}'],
+  ])('%s: POST /forms/contact with %o %j gets 405, the origin sees nothing', async (profile, headers, body) => {
+    const { status, allow, seen } = await through(profile, '/forms/contact', { method: 'POST', headers, body });
+    expect(status).toBe(405);
+    expect(allow).toBe('POST, OPTIONS');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('forwards a form whose _method the path allows, byte for byte', async () => {
+    const body = 'name=a%20b&_method=post&x=%C3%A9';
+    const { status, seen } = await through('any', '/forms/contact', { method: 'POST', headers: FORM, body });
+    expect(status).toBe(200);
+    expect(seen.map((r) => [r.bodyBytes, r.bodySha256])).toEqual([[Buffer.byteLength(body), sha(body)]]);
+  });
+
+  it('forwards an ordinary form unchanged, and a multipart upload under the limit', async () => {
+    const upload = multipart('b0undary', 'file"; filename="a.bin', 'z'.repeat(30_000));
+    for (const [headers, body] of [
+      [FORM, 'message=hello&to=me'],
+      [{ 'content-type': 'multipart/form-data; boundary=b0undary' }, upload],
+    ] as const) {
+      const { status, seen } = await through('any', '/forms/contact', { method: 'POST', headers, body });
+      expect(status).toBe(200);
+      expect(seen[0]?.bodySha256).toBe(sha(body));
+    }
+  });
+
+  it('answers 400 to a body _method that is not a method name', async () => {
+    const { status, body } = await through('any', '/forms/contact', {
+      method: 'POST',
+      headers: FORM,
+      body: '_method=DEL%20ETE',
+    });
+    expect(status).toBe(400);
+    expect(body).toContain('not a method name');
+  });
+
+  it('refuses a form over 64 KiB with 413 where some method is forbidden, unread by the origin', async () => {
+    const body = `a=${'x'.repeat(64 * 1024)}`;
+    const {
+      status,
+      body: answer,
+      seen,
+    } = await through('any', '/forms/contact', { method: 'POST', headers: FORM, body });
+    expect(status).toBe(413);
+    expect(answer).toContain('65536');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('leaves bodies alone under a profile whose origin ignores body overrides', async () => {
+    const body = '_method=DELETE';
+    const { status, seen } = await through('strict', '/forms/contact', { method: 'POST', headers: FORM, body });
+    expect(status).toBe(200);
+    expect(seen[0]?.bodySha256).toBe(sha(body));
+  });
+
+  it('leaves a JSON body alone under rails, which does not read JSON _method', async () => {
+    const body = '{"_method":"DELETE"}';
+    const headers = { 'content-type': 'application/json' };
+    expect((await through('rails', '/forms/contact', { method: 'POST', headers, body })).status).toBe(200);
+  });
+});
+
+function multipart(boundary: string, name: string, value: string): string {
+  return `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n--${boundary}--\r\n`;
+}

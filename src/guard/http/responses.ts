@@ -8,6 +8,7 @@ export const STATUS_TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  413: 'Content Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   508: 'Loop Detected',

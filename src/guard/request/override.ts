@@ -24,15 +24,17 @@ export const OVERRIDE_PARAM = '_method';
 const REWRITE_HEADERS: ReadonlySet<string> = new Set(['x-original-url', 'x-rewrite-url']);
 
 /**
- * Spellings beyond the exact ones (which every profile checks):
- * - `cgi-headers`: header names the way CGI-style servers turn them into
- *   `HTTP_*` variables (Puma, `php -S`, PHP-FPM, IIS): any case, and `_`, `-`
- *   (and any other non-alphanumeric) alike, so `X_HTTP_METHOD_OVERRIDE` counts.
+ * Header names are always compared the way CGI-style servers turn them into
+ * `HTTP_*` variables (Puma, `php -S`, PHP-FPM, IIS, Werkzeug): any case, and `_`,
+ * `-` (and any other non-alphanumeric) alike, so `X_HTTP_METHOD_OVERRIDE` counts.
+ * Spellings some origins add:
  * - `php-query`: query parameter names the way PHP names variables
  *   (main/php_variables.c), so ` _method`, `.method`, `_method%00x`, `_method[]` count.
- * - `form-body`: `_method` in a form body (form-override.ts, in the forwarding).
+ * - `form-body`: `_method` in a POST form body, urlencoded, multipart or untyped
+ *   (http/form-override.ts).
+ * - `json-body`: `_method` in a POST JSON object (Laravel reads JSON input as its request bag).
  */
-export type OverrideSpelling = 'cgi-headers' | 'php-query' | 'form-body';
+export type OverrideSpelling = 'php-query' | 'form-body' | 'json-body';
 
 export interface Override {
   /** Where it came from, e.g. `X-HTTP-Method-Override` or `?_method`. */
@@ -106,15 +108,8 @@ export function methodOverrides(
     // Headers.get joins repeated fields with ", ": each one counts.
     for (const part of value.split(',')) found.push({ source, value: part.trim() });
   };
-  if (spellings.has('cgi-headers')) {
-    for (const [name, value] of headers) {
-      if (cgiHeaderIs(OVERRIDE_HEADERS, name)) add(OVERRIDE_HEADERS[name] ?? `header ${name}`, value);
-    }
-  } else {
-    for (const [name, source] of Object.entries(OVERRIDE_HEADERS)) {
-      const value = headers.get(name);
-      if (value !== null) add(source, value);
-    }
+  for (const [name, value] of headers) {
+    if (cgiHeaderIs(OVERRIDE_HEADERS, name)) add(OVERRIDE_HEADERS[name] ?? `header ${name}`, value);
   }
   if (search === '') return found;
   if (spellings.has('php-query')) {

@@ -6,10 +6,12 @@
  * readings and overrides. `any`, the default, is every profile at once: a
  * method passes only if each of them (and all readings combined) allows it.
  *
- * The headers `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` and
- * the query parameter `_method`, spelled exactly, are checked under every
- * profile: they cost nothing, and a profile cannot know what middleware the
- * origin adds. The table adds the spellings each kind of origin reads besides.
+ * The headers `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` (in
+ * every CGI spelling, `X_HTTP_METHOD_OVERRIDE` too) and the query parameter
+ * `_method` are checked under every profile: a profile cannot know what
+ * middleware the origin adds (Flask's documented override middleware reads the
+ * header, and Werkzeug folds `_` into `-`). The table adds the spellings each
+ * kind of origin reads besides.
  */
 import type { OverrideSpelling } from './override.ts';
 import { READING_NAMES, type ReadingName, type ReadingPlan } from './readings.ts';
@@ -30,21 +32,21 @@ export const PROFILES = {
   },
   express: {
     models:
-      'Express 4/5: case-insensitive, non-strict routing by default (expressjs.com/en/api.html#express.router); method-override reads a header or `?_method` (exact names: Node keeps `_` and `-` apart)',
+      'Express 4/5: case-insensitive, non-strict routing by default (expressjs.com/en/api.html#express.router); method-override reads a header, `?_method` or a urlencoded body `_method` (the body getter its README shows)',
     readings: ['trailing-slash', 'case-fold'],
-    overrides: [],
+    overrides: ['form-body'],
   },
   rails: {
     models:
       'Rails on Rack/Puma: `(.:format)` on every route, trailing slash dropped (guides.rubyonrails.org/routing.html, Journey::Router::Utils.normalize_path); Rack::MethodOverride reads the form body `_method` and HTTP_X_HTTP_METHOD_OVERRIDE, which Puma also fills from `X_HTTP_METHOD_OVERRIDE`',
     readings: ['trailing-slash', 'format-suffix'],
-    overrides: ['cgi-headers', 'form-body'],
+    overrides: ['form-body'],
   },
   laravel: {
     models:
       'Laravel, Symfony (HttpFoundation Request::getMethod with enableHttpMethodParameterOverride), PHP: `_method` from the body or the query as PHP names parameters (main/php_variables.c: leading spaces dropped, ` ` and `.` to `_`, cut at NUL or `[`), headers from $_SERVER (CGI names: `_` and `-` alike); Laravel trims the trailing slash',
     readings: ['trailing-slash'],
-    overrides: ['cgi-headers', 'php-query', 'form-body'],
+    overrides: ['php-query', 'form-body', 'json-body'],
   },
   spring: {
     models:
@@ -68,7 +70,7 @@ export const PROFILES = {
     models:
       'ASP.NET Core routing (case-insensitive, OrdinalIgnoreCase; optional trailing slash) and IIS (Windows names, server variables with CGI header names); UseHttpMethodOverride reads X-HTTP-Method-Override',
     readings: ['windows-names', 'trailing-slash', 'case-fold', 'case-fold-unicode'],
-    overrides: ['cgi-headers'],
+    overrides: [],
   },
   nginx: {
     models:
@@ -86,7 +88,7 @@ export const PROFILES = {
     models:
       'an origin nobody has described: every profile above must allow the method, and so must all readings combined (an origin doing several of these at once); every override spelling',
     readings: READING_NAMES,
-    overrides: ['cgi-headers', 'php-query', 'form-body'],
+    overrides: ['php-query', 'form-body', 'json-body'],
   },
 } as const satisfies Record<string, ProfileRow>;
 

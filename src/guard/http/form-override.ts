@@ -1,0 +1,157 @@
+/**
+ * Method overrides in a POST body. Rack::MethodOverride (Rails), Symfony and
+ * Laravel, Express's method-override (body getter) and Spring's
+ * HiddenHttpMethodFilter run a POST form's `_method` field as the method: every
+ * Rails "delete" link works this way. So for the profiles whose origins honour
+ * it, a POST that may carry one is read before it is forwarded, and each
+ * `_method` in it must name a method the path allows.
+ *
+ * Bounded: at most FORM_LOOK_LIMIT bytes are read. The bytes read are forwarded
+ * as the body (the origin gets exactly what was sent); a body over the limit is
+ * refused with 413, because `_method` could sit anywhere in it (Rack and PHP take
+ * the last one, Express the first). Bodies of every other request are never
+ * read: they stream to the origin untouched.
+ */
+import type { Config } from '../config.ts';
+import type { Decision } from '../decide.ts';
+import { isMethodToken, WORKER_METHODS } from '../map/methods.ts';
+import { formDecode, formPairs, type OverrideSpelling, phpNameIsOverride } from '../request/override.ts';
+
+/** 64 KiB: far more than any form with a hidden `_method` field needs, little for a Worker to hold. */
+export const FORM_LOOK_LIMIT = 64 * 1024;
+
+type BodyKind = 'form' | 'multipart' | 'json';
+
+/** Media type (lowercase, parameters dropped) → how `_method` is found in it, and which spelling honours it. */
+const BODIES: Readonly<Record<string, { readonly kind: BodyKind; readonly spelling: OverrideSpelling }>> = {
+  'application/x-www-form-urlencoded': { kind: 'form', spelling: 'form-body' },
+  'multipart/form-data': { kind: 'multipart', spelling: 'form-body' },
+  // Rack reads a POST without a Content-Type as a form (Rack::Request#form_data?).
+  '': { kind: 'form', spelling: 'form-body' },
+  // Laravel swaps its request bag for the JSON input, where Symfony's getMethod finds `_method`.
+  'application/json': { kind: 'json', spelling: 'json-body' },
+};
+
+export type FormCheck =
+  | { readonly request: Request; readonly decision: Decision }
+  | { readonly request: Request; readonly decision: Extract<Decision, { action: 'refuse' }> };
+
+/** What the body would be read as, or null when this request's body is left alone. */
+function bodyKind(request: Request, decision: Decision, config: Config): BodyKind | null {
+  if (request.method !== 'POST' || decision.action !== 'pass' || decision.unmatched || request.body === null)
+    return null;
+  // Only where some method a `_method` could name is forbidden.
+  const allow = decision.allow ?? [];
+  if (WORKER_METHODS.every((m) => allow.includes(m) || m === 'TRACE')) return null;
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const body = BODIES[type] ?? (type.endsWith('+json') ? BODIES['application/json'] : undefined);
+  return body && config.originProfile.overrides.has(body.spelling) ? body.kind : null;
+}
+
+/**
+ * null when this request's body is left alone (most requests: no await on their
+ * way). Otherwise the look: the request to forward (its body read and replaced by
+ * the same bytes) and the decision, now a refusal if the body carries a forbidden
+ * `_method` (405), a malformed one (400) or is too long to rule one out (413).
+ */
+export function formOverrideLook(request: Request, decision: Decision, config: Config): Promise<FormCheck> | null {
+  const kind = bodyKind(request, decision, config);
+  return kind === null || decision.action !== 'pass' ? null : look(request, decision, kind);
+}
+
+async function look(
+  request: Request,
+  decision: Extract<Decision, { action: 'pass' }>,
+  kind: BodyKind,
+): Promise<FormCheck> {
+  const { path } = decision;
+  const refuse = (status: 400 | 405 | 413, detail: string) =>
+    ({
+      request,
+      decision: { action: 'refuse', status, path, detail, ...(status === 405 ? { allow: decision.allow ?? [] } : {}) },
+    }) as FormCheck;
+
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  const tooLong = `a POST body over ${FORM_LOOK_LIMIT} bytes on a path that does not allow every method: the origin may read a _method anywhere in it, and the guard reads at most ${FORM_LOOK_LIMIT}`;
+  if (declared > FORM_LOOK_LIMIT) return refuse(413, tooLong);
+  const bytes = await readAtMost(request.body as ReadableStream<Uint8Array>, FORM_LOOK_LIMIT);
+  if (bytes === null) return refuse(413, tooLong);
+  const forwarded = new Request(request, { body: bytes });
+
+  const text = new TextDecoder().decode(bytes);
+  const found =
+    kind === 'json' ? jsonOverrides(text) : kind === 'form' ? formOverrides(text) : multipartOverrides(request, text);
+  if (typeof found === 'string') return { ...refuse(400, found), request: forwarded };
+  for (const value of found) {
+    const method = value.trim();
+    if (!isMethodToken(method))
+      return { ...refuse(400, `body _method is not a method name: ${JSON.stringify(method)}`), request: forwarded };
+    const upper = method.toUpperCase();
+    if (!(decision.allow ?? []).includes(upper))
+      return { ...refuse(405, `body _method: ${upper} is not allowed on ${path}`), request: forwarded };
+  }
+  return { request: forwarded, decision };
+}
+
+/** The whole stream if it ends within `limit` bytes, else null (the rest left unread). */
+async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Every `_method` of a urlencoded body, in every spelling PHP reads as one. */
+function formOverrides(text: string): string[] {
+  const found: string[] = [];
+  for (const [name, value] of formPairs(text)) if (phpNameIsOverride(name)) found.push(value);
+  return found;
+}
+
+/** Every part named `_method` (as PHP reads names), its content the value. */
+function multipartOverrides(request: Request, text: string): string[] | string {
+  const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(request.headers.get('content-type') ?? '');
+  const delimiter = boundary?.[1] ?? boundary?.[2];
+  if (!delimiter) return 'multipart/form-data without a boundary';
+  const found: string[] = [];
+  for (const part of text.split(`--${delimiter}`).slice(1)) {
+    const end = part.indexOf('\r\n\r\n');
+    if (end === -1) continue;
+    const disposition = /content-disposition:[^\r\n]*?\bname\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(
+      part.slice(0, end),
+    );
+    const name = disposition?.[1] ?? disposition?.[2];
+    if (name === undefined || !phpNameIsOverride(formDecode(name.replace(/\\(.)/g, '$1')))) continue;
+    found.push(part.slice(end + 4).replace(/\r\n$/, ''));
+  }
+  return found;
+}
+
+/** `_method` of a JSON object body (a string, or what is not a method name). */
+function jsonOverrides(text: string): string[] | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return []; // Laravel reads no input from JSON it cannot parse.
+  }
+  if (typeof body !== 'object' || body === null || !Object.hasOwn(body, '_method')) return [];
+  const value = (body as Record<string, unknown>)._method;
+  return typeof value === 'string' ? [value] : `body _method is not a method name: ${JSON.stringify(value)}`;
+}
