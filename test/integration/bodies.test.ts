@@ -28,7 +28,10 @@ function upload(method: string, path: string, total: number, pauseAfter = Infini
   return new Promise<Upload>((resolve, reject) => {
     let written = 0;
     let done = false;
-    const req = request({ hostname, port, path, method, headers: { 'content-length': String(total) } }, (res) => {
+    // An upload says what it is: a POST without a Content-Type is a form to Rack, whose `_method`
+    // the guard reads before forwarding (docs/readings.md, body overrides).
+    const headers = { 'content-length': String(total), 'content-type': 'application/octet-stream' };
+    const req = request({ hostname, port, path, method, headers }, (res) => {
       const writtenAtResponse = written;
       done = true;
       const parts: Buffer[] = [];

@@ -256,7 +256,7 @@ describe('configuration: ORIGIN_PROFILE', () => {
     const profile = parseConfig({ ORIGIN_PROFILE: 'Nginx, rails', STRICT_TRAILING_SLASH: 'true' }).originProfile;
     expect(profile.names).toEqual(['nginx', 'rails']);
     expect(profile.plans).toEqual([{ name: 'nginx,rails', readings: ['format-suffix', 'trailing-slash'] }]);
-    expect([...profile.overrides].sort()).toEqual(['cgi-headers', 'form-body']);
+    expect([...profile.overrides].sort()).toEqual(['form-body']);
   });
 
   it('reads any as every profile at once, plus all readings combined', () => {
