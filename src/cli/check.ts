@@ -100,12 +100,18 @@ export function jsonc(text: string): string {
   );
 }
 
-async function load(file: string): Promise<Config> {
+/** A wrangler config file (TOML, JSONC or JSON) as data. */
+export async function load(file: string): Promise<Config> {
   const text = await readFile(file, 'utf8');
   const extension = extname(file);
   const parsed: unknown = extension === '.json' || extension === '.jsonc' ? JSON.parse(jsonc(text)) : parseToml(text);
   if (!isTable(parsed)) throw new Error('not a table of settings');
   return parsed as Config;
+}
+
+/** The wrangler config of the current folder, found as wrangler finds it. */
+export function wranglerConfigPath(): string | undefined {
+  return ['wrangler.toml', 'wrangler.jsonc', 'wrangler.json'].find((name) => existsSync(name));
 }
 
 export async function run(args: readonly string[]): Promise<number> {
@@ -123,8 +129,7 @@ export async function run(args: readonly string[]): Promise<number> {
     console.error(`${problem}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const path =
-    file ?? ['wrangler.toml', 'wrangler.jsonc', 'wrangler.json'].find((name) => existsSync(name)) ?? 'wrangler.toml';
+  const path = file ?? wranglerConfigPath() ?? 'wrangler.toml';
   let config: Config;
   try {
     config = await load(path);

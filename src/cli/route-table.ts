@@ -435,8 +435,28 @@ function allowCell(row: TableRow): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The report as text for a terminal. */
-export function formatReport(report: RouteReport, source: string): string {
+/** The unmatched-path settings of a wrangler config, for the table's footer. */
+export interface UnmatchedPolicy {
+  /** The config file they were read from. */
+  readonly source: string;
+  readonly unmatched: 'forward' | '404';
+  readonly unmatched404: readonly string[];
+}
+
+function unmatchedLine(policy: UnmatchedPolicy | undefined): string {
+  if (policy === undefined) return 'Paths no pattern matches follow UNMATCHED (forward, or 404).';
+  const elsewhere = policy.unmatched === '404' ? 'answered 404' : 'forwarded';
+  if (policy.unmatched404.length === 0) {
+    return `Paths no pattern matches are ${elsewhere} (UNMATCHED=${policy.unmatched} in ${policy.source}).`;
+  }
+  return (
+    `Paths no pattern matches: 404 under ${policy.unmatched404.join(', ')} (UNMATCHED_404), ` +
+    `${elsewhere} elsewhere (UNMATCHED=${policy.unmatched}), as ${policy.source} sets them.`
+  );
+}
+
+/** The report as text for a terminal; `policy`, when known, is what becomes of paths no pattern matches. */
+export function formatReport(report: RouteReport, source: string, policy?: UnmatchedPolicy): string {
   const header = ['PATTERN', 'ALLOW', 'EDGE HANDLER', 'FORWARDED'];
   const cells = report.table.map((row) => [
     row.pattern === '' ? '/' : row.pattern,
@@ -459,7 +479,7 @@ export function formatReport(report: RouteReport, source: string): string {
     '',
     'EDGE HANDLER: a handler runs in the Worker; if it returns nothing, the request is forwarded as well.',
     'HEAD follows GET. OPTIONS that no route declares is answered at the edge, with Allow.',
-    'Paths no pattern matches follow UNMATCHED (forward, or 404).',
+    unmatchedLine(policy),
   ];
   const { before, finally: after } = report.middleware;
   if (before || after) {

@@ -25,6 +25,8 @@ export interface Config {
   /** Where allowed requests go; null forwards to the request's own URL (zone route). */
   readonly origin: URL | null;
   readonly unmatched: UnmatchedPolicy;
+  /** Prefixes as written (`/api/*`) under which a path no route matches gets 404, whatever `unmatched` says. */
+  readonly unmatched404: readonly string[];
   readonly strictTrailingSlash: boolean;
   readonly caseInsensitive: boolean;
   readonly stripMethodOverride: boolean;
@@ -53,6 +55,12 @@ export const SETTINGS = [
       'an http(s) origin such as "http://127.0.0.1:9000" (no path, query or fragment), or "" to forward to the request URL',
   },
   { variable: 'UNMATCHED', option: 'unmatched', default: 'forward', accepts: 'one of "forward", "404"' },
+  {
+    variable: 'UNMATCHED_404',
+    option: 'unmatched404',
+    default: '',
+    accepts: '"" or a comma list of path prefixes ending in "/*", such as "/api/*, /admin/*"',
+  },
   { variable: 'STRICT_TRAILING_SLASH', option: 'strictTrailingSlash', default: 'false', accepts: '"true" or "false"' },
   { variable: 'CASE_INSENSITIVE', option: 'caseInsensitive', default: 'false', accepts: '"true" or "false"' },
   { variable: 'STRIP_METHOD_OVERRIDE', option: 'stripMethodOverride', default: 'false', accepts: '"true" or "false"' },
@@ -143,6 +151,12 @@ export interface GuardOptions {
   readonly origin?: string | URL;
   /** Paths no route matches: `"forward"` (default) or `"404"`. Variable `UNMATCHED`. */
   readonly unmatched?: UnmatchedPolicy;
+  /**
+   * Path prefixes, each ending in `/*` (e.g. `["/api/*", "/admin/*"]`), under which a
+   * path no route matches is answered 404 at the edge while the rest of the site
+   * follows `unmatched`. Variable `UNMATCHED_404` (a comma list).
+   */
+  readonly unmatched404?: string | readonly string[];
   /** `true`: `/a/` is a different path from `/a` (default `false`). Variable `STRICT_TRAILING_SLASH`. */
   readonly strictTrailingSlash?: boolean;
   /** `true`: match paths case-insensitively, for origins that read them so. Variable `CASE_INSENSITIVE`. */
@@ -264,6 +278,16 @@ function fraction(env: Env, setting: Setting): number {
   const value = Number(text);
   if (text === '' || !Number.isFinite(value) || value < 0 || value > 1) throw invalid(setting, text);
   return value;
+}
+
+/** A segment of a prefix: RFC 3986 unreserved characters, which a canonical path keeps as they are. */
+const PREFIX = /^(?:\/[A-Za-z0-9\-._~]+)*\/\*$/;
+
+function prefixes(env: Env, setting: Setting): string[] {
+  const text = read(env, setting);
+  const items = list(text);
+  if (!items.every((item) => PREFIX.test(item))) throw invalid(setting, text);
+  return items;
 }
 
 function list(value: string): string[] {
@@ -403,6 +427,7 @@ function parseSettings(env: Env): Config {
     mode: oneOf(env, 'MODE', ['enforce', 'report'] as const),
     origin: parseOrigin(env),
     unmatched: oneOf(env, 'UNMATCHED', ['forward', '404'] as const),
+    unmatched404: prefixes(env, 'UNMATCHED_404'),
     strictTrailingSlash,
     caseInsensitive,
     stripMethodOverride: flag(env, 'STRIP_METHOD_OVERRIDE'),

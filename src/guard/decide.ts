@@ -142,6 +142,16 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   const { declared, allow, routes } = match;
   const { method } = request;
   if (allow === null) {
+    const prefix = config.unmatched404.find((p) => isUnder(path, p));
+    if (prefix !== undefined) {
+      return {
+        action: 'refuse',
+        status: 404,
+        path,
+        detail: `no route matches ${path} (under ${prefix})`,
+        routes: [prefix],
+      };
+    }
     if (config.unmatched === '404') return refuse(404, path, `no route matches ${path}`);
     return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null, routes };
   }
@@ -175,6 +185,19 @@ function readAs(path: string, reading: OriginReading): string {
 }
 
 const declaredByAll = (declared: readonly Declared[], method: string) => declared.every((d) => declares(d, method));
+
+/**
+ * Is `path` in the subtree `prefix` (`/api/*`: `/api` and below, not `/apix`)? ASCII
+ * case is ignored: an origin that folds case (Express, ASP.NET) reads `/API/x` as
+ * `/api/x`, so the policy must close that spelling too.
+ */
+function isUnder(path: string, prefix: string): boolean {
+  const base = prefix.slice(0, -2);
+  if (path.length < base.length) return false;
+  const head = path.slice(0, base.length);
+  if (head !== base && head.toLowerCase() !== base.toLowerCase()) return false;
+  return path.length === base.length || path.charCodeAt(base.length) === 47;
+}
 
 /** RFC 9110 §9.3.2: HEAD is GET without the body, so a GET handler answers it. */
 function handlerMethod(declared: readonly Declared[], method: string): string {

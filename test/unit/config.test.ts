@@ -29,6 +29,7 @@ describe('configuration: defaults', () => {
       mode: 'enforce',
       origin: null,
       unmatched: 'forward',
+      unmatched404: [],
       strictTrailingSlash: false,
       caseInsensitive: false,
       stripMethodOverride: false,
@@ -287,6 +288,23 @@ describe('configuration: ORIGIN_PROFILE', () => {
   });
 });
 
+describe('configuration: UNMATCHED_404', () => {
+  it('reads a comma list of subtree prefixes, as a variable or the option', () => {
+    expect(parseConfig({ UNMATCHED_404: ' /api/*, /admin/* ' }).unmatched404).toEqual(['/api/*', '/admin/*']);
+    expect(parseConfig({}, { unmatched404: ['/v1/internal/*'] }).unmatched404).toEqual(['/v1/internal/*']);
+    expect(parseConfig({ UNMATCHED_404: '/*' }).unmatched404).toEqual(['/*']);
+  });
+
+  it.each(['/api', 'api/*', '/api/*/x', '/:id/*', '/a;b/*', '/caf%C3%A9/*', '/api*'])(
+    'rejects %j, naming UNMATCHED_404 and the form it takes',
+    (value) => {
+      expect(configError({ UNMATCHED_404: value }).message).toBe(
+        `method-guard: invalid UNMATCHED_404=${JSON.stringify(value)}: expected "" or a comma list of path prefixes ending in "/*", such as "/api/*, /admin/*"`,
+      );
+    },
+  );
+});
+
 describe('configuration: LOG_SAMPLE', () => {
   it.each([
     ['1', 1],
@@ -335,6 +353,7 @@ describe('configuration: errors', () => {
       MODE: { MODE: 'nope' },
       ORIGIN: { ORIGIN: 'nope' },
       UNMATCHED: { UNMATCHED: 'nope' },
+      UNMATCHED_404: { UNMATCHED_404: '/api' },
       STRICT_TRAILING_SLASH: { STRICT_TRAILING_SLASH: 'nope' },
       CASE_INSENSITIVE: { CASE_INSENSITIVE: 'nope' },
       STRIP_METHOD_OVERRIDE: { STRIP_METHOD_OVERRIDE: 'nope' },

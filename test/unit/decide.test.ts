@@ -101,6 +101,34 @@ describe('decide: unmatched paths', () => {
   });
 });
 
+describe('decide: UNMATCHED_404, a 404 policy per subtree', () => {
+  const policy = { UNMATCHED_404: '/api/*, /admin/*' };
+
+  it('answers 404 for an undeclared path under a listed prefix, naming the prefix as its route', () => {
+    expect(decision('DELETE', '/api/secret', policy)).toMatchObject({
+      action: 'refuse',
+      status: 404,
+      routes: ['/api/*'],
+      detail: 'no route matches /api/secret (under /api/*)',
+    });
+    expect(decision('GET', '/admin', policy)).toMatchObject({ action: 'refuse', status: 404, routes: ['/admin/*'] });
+  });
+
+  it('closes the prefix in any ASCII case, as case-folding origins read it', () => {
+    expect(decision('GET', '/API/Secret', policy)).toMatchObject({ action: 'refuse', status: 404 });
+  });
+
+  it('keeps forwarding undeclared paths elsewhere, also those that only start with the same letters', () => {
+    expect(decision('DELETE', '/elsewhere', policy)).toMatchObject({ action: 'pass', unmatched: true });
+    expect(decision('GET', '/apix/1', policy)).toMatchObject({ action: 'pass', unmatched: true });
+  });
+
+  it('leaves declared paths under the prefix to their routes', () => {
+    expect(decision('GET', '/api/items', policy)).toMatchObject({ action: 'pass', unmatched: false });
+    expect(decision('PATCH', '/api/items', policy)).toMatchObject({ action: 'refuse', status: 405 });
+  });
+});
+
 describe('decide: loops', () => {
   it('answers 508 to a request that carries the hop header', () => {
     expect(decision('GET', '/hello', {}, { 'x-method-guard-hop': '1' })).toMatchObject({ status: 508 });

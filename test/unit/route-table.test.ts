@@ -286,6 +286,17 @@ describe('the text report', () => {
     expect(text).toContain('No problems found.');
   });
 
+  it('says where undeclared paths get 404 and where they are forwarded, as the wrangler config sets it', () => {
+    const report = analyzeRouter(Router().get('/api/items'));
+    const policy = { source: 'wrangler.toml', unmatched: 'forward', unmatched404: ['/api/*', '/admin/*'] } as const;
+    expect(formatReport(report, 'x.ts', policy)).toContain(
+      'Paths no pattern matches: 404 under /api/*, /admin/* (UNMATCHED_404), forwarded elsewhere (UNMATCHED=forward), as wrangler.toml sets them.',
+    );
+    expect(formatReport(report, 'x.ts', { ...policy, unmatched404: [] })).toContain(
+      'Paths no pattern matches are forwarded (UNMATCHED=forward in wrangler.toml).',
+    );
+  });
+
   it('names what an all route allows by the methods it leaves out', () => {
     expect(formatReport(analyzeRouter(Router().all('/api/*')), 'x.ts')).toMatch(
       /^\/api\/\* +every method but TRACE +- +ALL$/m,
