@@ -186,7 +186,12 @@ for (const framework of FRAMEWORKS) {
       it(`behind ORIGIN_PROFILE=${profile}, runs no handler with a method the rules forbid (${HOSTILE.length} hostile requests)`, async () => {
         const outcomes = await sendAll(origin, guards.get(profile)?.url ?? '', HOSTILE);
         const failed = outcomes.filter(({ response }) => response.status === 0 || response.status >= 500);
-        expect({ failed: failed.map(({ probe }) => probe.label), bypasses: bypasses(outcomes) }).toEqual({
+        expect({
+          failed: failed.map(
+            ({ probe, response }) => `${probe.label} [${response.status} ${response.body.slice(0, 80)}]`,
+          ),
+          bypasses: bypasses(outcomes),
+        }).toEqual({
           failed: [],
           bypasses: [],
         });

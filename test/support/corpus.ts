@@ -176,6 +176,15 @@ const FORM_BODIES: Readonly<
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: `_method=${m}&_method=POST`,
   }),
+  'urlencoded, percent-encoded value': (m) => ({
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `_method=${[...m].map(hex).join('')}`,
+  }),
+  // Past any bounded look at the body: the origin parses all of it.
+  'urlencoded, 70 KiB of fields first': (m) => ({
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `note=${'x'.repeat(70 * 1024)}&_method=${m}`,
+  }),
   multipart: (m) => ({
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
     body: multipart([
@@ -186,6 +195,13 @@ const FORM_BODIES: Readonly<
   'multipart, quoted boundary': (m) => ({
     headers: { 'content-type': `multipart/form-data; boundary="${BOUNDARY}"` },
     body: multipart([['_method', m]]),
+  }),
+  'multipart, 70 KiB file first': (m) => ({
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: multipart([
+      ['upload', 'x'.repeat(70 * 1024)],
+      ['_method', m],
+    ]),
   }),
   'multipart, PHP-mangled name .method': (m) => ({
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },

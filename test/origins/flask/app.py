@@ -41,6 +41,9 @@ app.wsgi_app = HTTPMethodOverrideMiddleware(app.wsgi_app)
 
 def handler(name):
     def run(**params):
+        # Read the body as a form handler would: Werkzeug's dev server resets a connection whose
+        # body was left unread, and the guard would report that as a 502.
+        request.get_data()
         record = {"probe": request.headers.get("x-probe", ""), "route": name, "method": request.method, "path": request.path}
         with lock, open(log, "a") as f:
             f.write(json.dumps(record) + "\n")
