@@ -302,7 +302,8 @@ function lintRoute(route: Route, routes: readonly Route[]): Finding[] {
       'all-subtree',
       `allows every method on every path under ${route.pattern.replace(SUBTREE, '') || '/'}, so the guard never answers 405 there. ` +
         'To run a handler (auth, logging) on a subtree, use `before` middleware that tests the path, which declares ' +
-        'no methods, and declare each method with its own route (get, post, …)',
+        `no methods: Router({ before: [under('${route.pattern.replace(SUBTREE, '') || '/'}', handler)] }) with under from ` +
+        "'method-guard'; and declare each method with its own route (get, post, …)",
     );
   }
 

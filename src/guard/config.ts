@@ -5,6 +5,7 @@
  */
 import { isMethodToken } from './map/methods.ts';
 import { type OriginProfile, originProfile, PROFILE_NAMES, type ProfileName } from './request/profiles.ts';
+import { isSubtree } from './request/subtree.ts';
 
 export type UnmatchedPolicy = 'forward' | '404';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
@@ -280,13 +281,10 @@ function fraction(env: Env, setting: Setting): number {
   return value;
 }
 
-/** A segment of a prefix: RFC 3986 unreserved characters, which a canonical path keeps as they are. */
-const PREFIX = /^(?:\/[A-Za-z0-9\-._~]+)*\/\*$/;
-
 function prefixes(env: Env, setting: Setting): string[] {
   const text = read(env, setting);
   const items = list(text);
-  if (!items.every((item) => PREFIX.test(item))) throw invalid(setting, text);
+  if (!items.every(isSubtree)) throw invalid(setting, text);
   return items;
 }
 

@@ -18,6 +18,7 @@ import { contentFraming, NO_CONTENT_METHODS } from './request/content.ts';
 import { methodOverrides } from './request/override.ts';
 import type { OriginProfile } from './request/profiles.ts';
 import { type OriginReading, type ReadForm, readPath } from './request/readings.ts';
+import { isUnder } from './request/subtree.ts';
 import type { RequestTarget } from './request/target.ts';
 
 export interface RequestFacts {
@@ -185,19 +186,6 @@ function readAs(path: string, reading: OriginReading): string {
 }
 
 const declaredByAll = (declared: readonly Declared[], method: string) => declared.every((d) => declares(d, method));
-
-/**
- * Is `path` in the subtree `prefix` (`/api/*`: `/api` and below, not `/apix`)? ASCII
- * case is ignored: an origin that folds case (Express, ASP.NET) reads `/API/x` as
- * `/api/x`, so the policy must close that spelling too.
- */
-function isUnder(path: string, prefix: string): boolean {
-  const base = prefix.slice(0, -2);
-  if (path.length < base.length) return false;
-  const head = path.slice(0, base.length);
-  if (head !== base && head.toLowerCase() !== base.toLowerCase()) return false;
-  return path.length === base.length || path.charCodeAt(base.length) === 47;
-}
 
 /** RFC 9110 §9.3.2: HEAD is GET without the body, so a GET handler answers it. */
 function handlerMethod(declared: readonly Declared[], method: string): string {

@@ -11,3 +11,4 @@ export {
   type UnmatchedPolicy,
 } from './config.ts';
 export { createGuard, type Guard, type SiteRouter } from './guard.ts';
+export { under } from './under.ts';
