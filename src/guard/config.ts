@@ -38,6 +38,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** The fraction of refusal (info) lines written; counters still count every request. */
   readonly logSample: number;
+  /** The name this guard gives itself in Via (http/loop.ts); null: the host it was addressed as. */
+  readonly guardId: string | null;
 }
 
 /**
@@ -102,6 +104,12 @@ export const SETTINGS = [
     option: 'logSample',
     default: '1',
     accepts: 'a fraction from 0 to 1, e.g. "0.01" for one refusal line in a hundred',
+  },
+  {
+    variable: 'GUARD_ID',
+    option: 'guardId',
+    default: '',
+    accepts: '"" (the host the guard was addressed as) or a name such as "edge-staging" (letters, digits, "._-:")',
   },
 ] as const satisfies readonly SettingRow[];
 
@@ -193,6 +201,13 @@ export interface GuardOptions {
    * always written, and the METRICS counters count every request. Variable `LOG_SAMPLE`.
    */
   readonly logSample?: number;
+  /**
+   * The name this guard gives itself in the `Via` it adds to forwarded requests,
+   * which tells "this guard again" (a loop: 508) from "another guard" (a chain).
+   * Unset: the host the request was addressed to. Set it when two guards would
+   * see the same host (one forwards to the other keeping Host). Variable `GUARD_ID`.
+   */
+  readonly guardId?: string;
 }
 
 /** Credentials written into a URL (`https://user:secret@host`) never reach a log line or an answer. */
@@ -344,6 +359,14 @@ function parseCors(env: Env): CorsConfig | null {
   return { allowOrigins, allowHeaders: headers === '' ? null : list(headers), maxAge, allowCredentials };
 }
 
+/** A Via received-by (RFC 9110 §7.6.3): a pseudonym token or host[:port], nothing that ends an entry. */
+function parseGuardId(env: Env): string | null {
+  const value = read(env, 'GUARD_ID');
+  if (value === '') return null;
+  if (!/^[A-Za-z0-9._:-]+$/.test(value)) throw invalid('GUARD_ID', value);
+  return value;
+}
+
 function checkedPageOrigin(origin: string, whole: string): string {
   try {
     const url = new URL(origin);
@@ -433,5 +456,6 @@ function parseSettings(env: Env): Config {
     cors: parseCors(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'off'] as const),
     logSample: fraction(env, 'LOG_SAMPLE'),
+    guardId: parseGuardId(env),
   };
 }

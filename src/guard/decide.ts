@@ -10,7 +10,8 @@
  */
 
 import type { Config } from './config.ts';
-import { HOP_HEADER } from './http/loop.ts';
+import { guardId, loopIn } from './http/loop.ts';
+import { maxForwards } from './http/max-forwards.ts';
 import type { MethodMap } from './map/method-map.ts';
 import { allows, commonAllow, type Declared, declares, isMethodToken, union } from './map/methods.ts';
 import { canonicalPath } from './request/canonical.ts';
@@ -40,13 +41,18 @@ export type Decision =
       readonly allow: readonly string[] | null;
       readonly routes: readonly string[];
     }
-  /** OPTIONS that no route declares: 204 + Allow at the edge. */
+  /**
+   * OPTIONS that no route declares, or with Max-Forwards: 0: 204 + Allow at the edge
+   * (no Allow on a path no route matches: the origin's methods are unknown there).
+   */
   | {
       readonly action: 'options';
       readonly path: string;
-      readonly allow: readonly string[];
+      readonly allow: readonly string[] | null;
       readonly routes: readonly string[];
     }
+  /** TRACE with Max-Forwards: 0 where TRACE would be forwarded: reflected at the edge. */
+  | { readonly action: 'trace'; readonly path: string; readonly routes: readonly string[] }
   /** CORS preflight on a declared path: answered at the edge, never forwarded. */
   | {
       readonly action: 'preflight';
@@ -115,13 +121,8 @@ function formsDeclare(map: MethodMap, forms: readonly ReadForm[]): Declared | nu
 
 export function decide(map: MethodMap, request: RequestFacts, config: Config): Decision {
   const rawPath = request.url.pathname;
-  if (request.headers.has(HOP_HEADER)) {
-    return refuse(
-      508,
-      rawPath,
-      'this request was already forwarded by method-guard: the origin points back at the guard (set ORIGIN)',
-    );
-  }
+  const loop = loopIn(request.headers.get('via'), guardId(config, request.headers));
+  if (loop) return refuse(508, rawPath, `${loop} (check ORIGIN)`);
   const canonical = canonicalPath(rawPath);
   if (!canonical.ok) return refuse(400, rawPath, `ambiguous path refused: ${canonical.reason}`);
   const { path } = canonical;
@@ -142,6 +143,8 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
 
   const { declared, allow, routes } = match;
   const { method } = request;
+  // RFC 9110 §7.6.2: with Max-Forwards: 0 the guard is the final recipient of a TRACE or OPTIONS.
+  const lastHop = maxForwards(method, request.headers) === 0;
   if (allow === null) {
     const prefix = config.unmatched404.find((p) => isUnder(path, p));
     if (prefix !== undefined) {
@@ -154,6 +157,10 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
       };
     }
     if (config.unmatched === '404') return refuse(404, path, `no route matches ${path}`);
+    if (lastHop)
+      return method === 'OPTIONS'
+        ? { action: 'options', path, allow: null, routes }
+        : { action: 'trace', path, routes };
     return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null, routes };
   }
 
@@ -172,7 +179,9 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
     const by = forbidding(overridden);
     if (by) return refuse405(path, allow, routes, `${o.source}: ${overridden} is not allowed on ${readAs(path, by)}`);
   }
-  if (method === 'OPTIONS' && !declaredByAll(declared, 'OPTIONS')) return { action: 'options', path, allow, routes };
+  if (method === 'OPTIONS' && (lastHop || !declaredByAll(declared, 'OPTIONS')))
+    return { action: 'options', path, allow, routes };
+  if (method === 'TRACE' && lastHop) return { action: 'trace', path, routes };
   return { action: 'pass', path, handlerMethod: handlerMethod(declared, method), unmatched: false, allow, routes };
 }
 

@@ -11,7 +11,7 @@ import { countDecision, type Dataset, METRICS_BINDING, metricsDataset } from './
 import { formOverrideLook } from './http/form-override.ts';
 import { correlationId, type DecisionLog, logDecision, logs } from './http/log.ts';
 import { forward, forwardAsIs, OriginUnreachable } from './http/origin.ts';
-import { optionsResponse, problemResponse, withHeaders, withoutBody } from './http/responses.ts';
+import { optionsResponse, problemResponse, traceResponse, withHeaders, withoutBody } from './http/responses.ts';
 import { compileMethodMap, type MethodMap } from './map/method-map.ts';
 import { allowHeader } from './map/methods.ts';
 import { wouldDiffer } from './report.ts';
@@ -211,6 +211,8 @@ function respond(
     case 'options':
       tally('options', 204);
       return optionsResponse(decision.allow);
+    case 'trace':
+      return traceResponse(request.method, url, request.headers);
     case 'preflight': {
       const { response, refused } = preflightResponse(
         config.cors as NonNullable<Config['cors']>,
@@ -372,7 +374,7 @@ async function reportOnly(
       level: 'info',
       ...would,
       route: decision.routes?.join(' | ') || undefined,
-      allow: decision.allow ? allowHeader(decision.allow) : undefined,
+      allow: 'allow' in decision && decision.allow ? allowHeader(decision.allow) : undefined,
       detail: decision.action === 'refuse' ? decision.detail : undefined,
     });
   }

@@ -26,6 +26,8 @@ export function wouldDiffer(decision: Decision): WouldDiffer | null {
     case 'options':
     case 'preflight':
       return { decision: 'would-answer', status: 204 };
+    case 'trace':
+      return { decision: 'would-answer', status: 200 };
     case 'pass':
       return null;
   }

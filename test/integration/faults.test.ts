@@ -1,6 +1,6 @@
 /** Origin down, forwarding loops, bad settings, and the unmatched policy, through workerd. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GuardServer, startGuard } from '../support/guard-server.ts';
+import { freePort, type GuardServer, startGuard, viaOf } from '../support/guard-server.ts';
 import { send } from '../support/http.ts';
 
 let guard: GuardServer | undefined;
@@ -47,19 +47,59 @@ describe('forwarding loops', () => {
     // identity: workerd's own fetch asks for br/gzip and would pass the encoded 508 on.
     const response = await send(guard.url, '/hello', { headers: { 'accept-encoding': 'identity' } });
     expect(response.status).toBe(508);
-    expect(response.body).toContain('already forwarded by method-guard');
+    expect(response.body).toContain('this request has already passed through this guard');
   });
 
-  it('answers 508 when ORIGIN points back at the guard', async () => {
+  it('ends a self-loop (ORIGIN is the guard itself) with 508 on its first return, the origin untouched', async () => {
+    const port = await freePort();
+    guard = await startGuard({ ORIGIN: `http://127.0.0.1:${port}` }, 'fixture', { port });
+    const response = await send(guard.url, '/hello');
+    expect(response.status).toBe(508);
+    expect(guard.origin.started).toBe(0);
+    // One forward, one 508: the request went round once, not until file descriptors ran out.
+    await expect.poll(() => guard?.logs.filter((line) => line.includes('"status":508'))).toHaveLength(1);
+  });
+});
+
+describe('chained guards', () => {
+  let front: GuardServer | undefined;
+  afterEach(async () => {
+    await front?.close();
+    front = undefined;
+  });
+
+  it('passes a request through two guards in a chain to the origin, each adding its Via entry', async () => {
     guard = await startGuard({}, 'fixture');
-    const loop = await startGuard({ ORIGIN: guard.url }, 'fixture');
-    try {
-      const response = await send(loop.url, '/hello');
-      expect(response.status).toBe(508);
-      expect(guard.origin.requests).toHaveLength(0);
-    } finally {
-      await loop.close();
-    }
+    front = await startGuard({ ORIGIN: guard.url }, 'fixture');
+    const response = await send(front.url, '/hello', { headers: { via: '1.1 corporate-proxy' } });
+    expect(response.status).toBe(200);
+    expect(guard.origin.requests).toHaveLength(1);
+    expect(guard.origin.requests[0]?.headers.via).toBe(`1.1 corporate-proxy, ${viaOf(front)}, ${viaOf(guard)}`);
+  });
+
+  it('still refuses at the first guard what the first guard refuses', async () => {
+    guard = await startGuard({}, 'fixture');
+    front = await startGuard({ ORIGIN: guard.url }, 'fixture');
+    expect((await send(front.url, '/hello', { method: 'POST' })).status).toBe(405);
+    expect(guard.origin.started).toBe(0);
+  });
+
+  it('ends a loop between two guards (each the ORIGIN of the other) with 508 when the request returns to the first', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    front = await startGuard({ ORIGIN: `http://127.0.0.1:${portB}` }, 'fixture', { port: portA });
+    guard = await startGuard({ ORIGIN: `http://127.0.0.1:${portA}` }, 'fixture', { port: portB });
+    const response = await send(front.url, '/hello');
+    expect(response.status).toBe(508);
+    expect(front.origin.started + guard.origin.started).toBe(0);
+  });
+
+  it('tells two guards that share a host apart by GUARD_ID', async () => {
+    guard = await startGuard({ GUARD_ID: 'production' }, 'fixture');
+    const fromStaging = await send(guard.url, '/hello', { headers: { via: '1.1 staging (method-guard)' } });
+    expect(fromStaging.status).toBe(200);
+    expect(guard.origin.requests[0]?.headers.via).toBe('1.1 staging (method-guard), 1.1 production (method-guard)');
+    const returned = await send(guard.url, '/hello', { headers: { via: '1.1 production (method-guard)' } });
+    expect(returned.status).toBe(508);
   });
 });
 

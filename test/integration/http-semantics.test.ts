@@ -50,7 +50,8 @@ const EDGE_ERRORS: EdgeError[] = [
     title: 'Loop Detected',
     server: () => guard,
     target: '/hello',
-    request: { headers: { 'x-method-guard-hop': '1' } },
+    // More method-guard Via entries than any chain has: a loop whatever the guard's own name.
+    request: { headers: { via: Array.from({ length: 10 }, (_, i) => `1.1 guard-${i} (method-guard)`).join(', ') } },
   },
 ];
 
@@ -141,6 +142,52 @@ describe('HEAD', () => {
     const head = await within(5000, send(guard.url, '/events', { method: 'HEAD' }));
     expect(head).toMatchObject({ status: 200, body: '' });
     expect(head !== 'timed out' && head.headers['content-type']).toBe('text/event-stream');
+  });
+});
+
+describe('Max-Forwards (RFC 9110 §7.6.2)', () => {
+  it('answers OPTIONS with Max-Forwards: 0 itself, 204 with Allow, on a path whose OPTIONS is otherwise forwarded', async () => {
+    const before = guard.origin.started;
+    const response = await send(guard.url, '/anything/x', { method: 'OPTIONS', headers: { 'max-forwards': '0' } });
+    expect(response.status).toBe(204);
+    expect(response.headers.allow).toContain('OPTIONS');
+    expect(guard.origin.started).toBe(before);
+  });
+
+  it('decrements Max-Forwards on an OPTIONS it forwards', async () => {
+    await send(guard.url, '/anything/x', { method: 'OPTIONS', headers: { 'max-forwards': '5' } });
+    expect(guard.origin.requests.at(-1)).toMatchObject({ method: 'OPTIONS', url: '/anything/x' });
+    expect(guard.origin.requests.at(-1)?.headers['max-forwards']).toBe('4');
+  });
+
+  it('answers TRACE with Max-Forwards: 0 itself where TRACE is allowed, reflecting the request as message/http without its secrets', async () => {
+    const before = guard.origin.started;
+    const response = await send(guard.url, '/debug/trace?x=1', {
+      method: 'TRACE',
+      headers: { 'max-forwards': '0', 'x-probe': 'seen', cookie: 'session=secret', authorization: 'Bearer secret' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('message/http');
+    expect(response.body).toMatch(/^TRACE \/debug\/trace\?x=1 HTTP\/1\.1\r\n/);
+    expect(response.body).toContain('x-probe: seen\r\n');
+    expect(response.body).not.toContain('secret');
+    expect(guard.origin.started).toBe(before);
+  });
+
+  it('decrements Max-Forwards on a TRACE it forwards', async () => {
+    await send(guard.url, '/debug/trace', { method: 'TRACE', headers: { 'max-forwards': '3' } });
+    expect(guard.origin.requests.at(-1)).toMatchObject({ method: 'TRACE', url: '/debug/trace' });
+    expect(guard.origin.requests.at(-1)?.headers['max-forwards']).toBe('2');
+  });
+
+  it('refuses TRACE with Max-Forwards: 0 where TRACE is not allowed, like any TRACE', async () => {
+    const response = await send(guard.url, '/anything/x', { method: 'TRACE', headers: { 'max-forwards': '0' } });
+    expect(response.status).toBe(405);
+  });
+
+  it('leaves Max-Forwards on other methods as it is (§7.6.2: a recipient MAY ignore it there)', async () => {
+    await send(guard.url, '/hello', { headers: { 'max-forwards': '0' } });
+    expect(guard.origin.requests.at(-1)?.headers['max-forwards']).toBe('0');
   });
 });
 

@@ -1,7 +1,7 @@
 /** Structured decision logs, read from the real Worker's stdout/stderr in workerd (test/fixtures/routes.ts). */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionLog } from '../../src/guard/http/log.ts';
-import { type GuardServer, startGuard } from '../support/guard-server.ts';
+import { type GuardServer, startGuard, viaOf } from '../support/guard-server.ts';
 import { send } from '../support/http.ts';
 
 /** A line as logDecision writes it. */
@@ -71,10 +71,10 @@ describe('at the default LOG_LEVEL (info)', () => {
   });
 
   it('logs a 508 at warn level when the request already passed through the guard', async () => {
-    await send(guard.url, '/api/items/1', { headers: { 'x-method-guard-hop': '1' } });
+    await send(guard.url, '/api/items/1', { headers: { via: viaOf(guard) } });
     const line = await lineFor(guard, '/api/items/1');
     expect(line).toMatchObject({ level: 'warn', decision: 'refuse', status: 508 });
-    expect(line.detail).toContain('already forwarded by method-guard');
+    expect(line.detail).toContain('already passed through this guard');
   });
 
   it('logs a refused CORS preflight with the reason and the Allow of the path', async () => {
@@ -124,7 +124,7 @@ describe('LOG_LEVEL', () => {
   it('warn drops info lines such as a 405', async () => {
     guard = await startGuard({ LOG_LEVEL: 'warn' }, 'fixture');
     await send(guard.url, '/hello', { method: 'POST' });
-    await send(guard.url, '/marker', { headers: { 'x-method-guard-hop': '1' } });
+    await send(guard.url, '/marker', { headers: { via: viaOf(guard) } });
     await lineFor(guard, '/marker');
     expect(decisionLines(guard).map((entry) => entry.status)).toEqual([508]);
   });
@@ -142,7 +142,7 @@ describe('LOG_LEVEL', () => {
 
   it('off logs no decision, not even a 508', async () => {
     guard = await startGuard({ LOG_LEVEL: 'off' }, 'fixture');
-    const response = await send(guard.url, '/hello', { headers: { 'x-method-guard-hop': '1' } });
+    const response = await send(guard.url, '/hello', { headers: { via: viaOf(guard) } });
     expect(response.status).toBe(508);
     // Nothing to wait for: give workerd's stdout the time a line takes to arrive elsewhere.
     await new Promise((resolve) => setTimeout(resolve, 500));

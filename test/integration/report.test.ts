@@ -8,7 +8,7 @@ import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../scripts/recording-origin.ts';
 import type { DecisionLog } from '../../src/guard/http/log.ts';
-import { type GuardServer, startGuard } from '../support/guard-server.ts';
+import { type GuardServer, startGuard, viaOf } from '../support/guard-server.ts';
 import { HOSTILE_CORPUS } from '../support/hostile-corpus.ts';
 import { type RawResponse, send } from '../support/http.ts';
 
@@ -58,7 +58,7 @@ function decisionLines(guard: GuardServer): DecisionLine[] {
 }
 
 const withoutHop = ({ headers, ...rest }: RecordedRequest) => {
-  const { 'x-method-guard-hop': _hop, ...others } = headers;
+  const { via: _via, ...others } = headers;
   return { ...rest, headers: others };
 };
 
@@ -189,7 +189,7 @@ describe('MODE=report', () => {
 
   it('still answers a real forwarding loop 508, and logs it as a refusal', async () => {
     const before = report.origin.requests.length;
-    const response = await send(report.url, '/hello', { headers: { 'x-method-guard-hop': '1', 'cf-ray': 'loop' } });
+    const response = await send(report.url, '/hello', { headers: { via: viaOf(report), 'cf-ray': 'loop' } });
     expect(response.status).toBe(508);
     expect(report.origin.requests.length).toBe(before);
     expect(await lineFor('loop')).toMatchObject({ level: 'warn', decision: 'refuse', status: 508 });

@@ -7,6 +7,7 @@
  * the Worker's outbound fetches through node, which follows redirects the Worker
  * asked to pass through ('manual'); Miniflare, like `wrangler dev`, does not.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { type RecordingOrigin, startRecordingOrigin } from '../../scripts/recording-origin.ts';
@@ -66,6 +67,8 @@ const RECORDING_DATASET = {
 export interface GuardExtras {
   /** Bind METRICS to the recording dataset (read it back with `dataPoints(guard)`). */
   readonly metrics?: boolean;
+  /** Listen on this port (default 0: any free port), for a guard whose ORIGIN must name it. */
+  readonly port?: number;
 }
 
 /** The data points the recording dataset received, in order. */
@@ -86,11 +89,27 @@ export function startGuard(
   );
 }
 
+/** A local port nothing listens on right now, for a guard whose ORIGIN must name it before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The Via entry `guard` adds to what it forwards (its id is the host it was addressed as). */
+export const viaOf = (guard: GuardServer | string) =>
+  `1.1 ${new URL(typeof guard === 'string' ? guard : guard.url).host} (method-guard)`;
+
 /** Any Worker bundle wrangler wrote, with exactly the `bindings` given (the recording origin's URL passed in). */
 export async function startBundle(
   scriptPath: string,
   bindings: (originUrl: string) => Record<string, string>,
-  { metrics = false }: GuardExtras = {},
+  { metrics = false, port = 0 }: GuardExtras = {},
 ): Promise<GuardServer> {
   const origin = await startRecordingOrigin();
   const logs: string[] = [];
@@ -107,7 +126,7 @@ export async function startBundle(
   const mf = new Miniflare({
     workers: metrics ? [worker, RECORDING_DATASET] : [worker],
     host: '127.0.0.1',
-    port: 0,
+    port,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       collect(stdout);
       collect(stderr);

@@ -37,6 +37,7 @@ describe('configuration: defaults', () => {
       cors: null,
       logLevel: 'info',
       logSample: 1,
+      guardId: null,
     } satisfies Config);
     expect(parseConfig({}).originProfile.names).toEqual(['any']);
   });
@@ -328,6 +329,16 @@ describe('configuration: LOG_SAMPLE', () => {
   });
 });
 
+describe('configuration: GUARD_ID', () => {
+  it.each(['edge-staging', 'www.example.com', 'www.example.com:8443'])('accepts %s as a Via name', (value) => {
+    expect(parseConfig({ GUARD_ID: value }).guardId).toBe(value);
+  });
+
+  it.each(['two words', 'a,b', 'x (method-guard)'])('rejects %j, which would not be one Via received-by', (value) => {
+    expect(configError({ GUARD_ID: value }).setting).toBe('GUARD_ID');
+  });
+});
+
 describe('configuration: errors', () => {
   it('is a ConfigError carrying the setting, the value and what it accepts', () => {
     const error = configError({ LOG_LEVEL: 'loud' });
@@ -364,6 +375,7 @@ describe('configuration: errors', () => {
       CORS_ALLOW_CREDENTIALS: { CORS_ALLOW_CREDENTIALS: 'nope' },
       LOG_LEVEL: { LOG_LEVEL: 'nope' },
       LOG_SAMPLE: { LOG_SAMPLE: 'nope' },
+      GUARD_ID: { GUARD_ID: 'two words' },
     };
     for (const [setting, env] of Object.entries(invalid)) expect(configError(env).setting).toBe(setting);
   });

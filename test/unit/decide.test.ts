@@ -130,8 +130,61 @@ describe('decide: UNMATCHED_404, a 404 policy per subtree', () => {
 });
 
 describe('decide: loops', () => {
-  it('answers 508 to a request that carries the hop header', () => {
-    expect(decision('GET', '/hello', {}, { 'x-method-guard-hop': '1' })).toMatchObject({ status: 508 });
+  it('answers 508 to a request whose Via shows it passed through this guard (named by its host) before', () => {
+    const via = '1.1 client-proxy, 1.1 guard.test (method-guard)';
+    expect(decision('GET', '/hello', {}, { via })).toMatchObject({ action: 'refuse', status: 508 });
+  });
+
+  it('passes a request another guard forwarded: a chain, not a loop', () => {
+    expect(decision('GET', '/hello', {}, { via: '1.1 staging.example (method-guard)' })).toMatchObject({
+      action: 'pass',
+    });
+  });
+
+  it('names itself by GUARD_ID instead of the host when set', () => {
+    const via = { via: '1.1 guard.test (method-guard)' };
+    expect(decision('GET', '/hello', { GUARD_ID: 'production' }, via)).toMatchObject({ action: 'pass' });
+    const own = { via: '2 production (method-guard)' };
+    expect(decision('GET', '/hello', { GUARD_ID: 'production' }, own)).toMatchObject({ status: 508 });
+  });
+
+  it('ignores a Via entry with this name that another kind of proxy wrote', () => {
+    expect(decision('GET', '/hello', {}, { via: '1.1 guard.test' })).toMatchObject({ action: 'pass' });
+  });
+
+  it('ends a loop that never repeats a name after 10 guards', () => {
+    const via = (n: number) => Array.from({ length: n }, (_, i) => `1.1 g${i} (method-guard)`).join(', ');
+    expect(decision('GET', '/hello', {}, { via: via(9) })).toMatchObject({ action: 'pass' });
+    expect(decision('GET', '/hello', {}, { via: via(10) })).toMatchObject({ status: 508 });
+  });
+});
+
+describe('decide: Max-Forwards', () => {
+  it('answers OPTIONS with Max-Forwards: 0 at the edge even where a route declares OPTIONS', () => {
+    expect(decision('OPTIONS', '/custom-options', {}, { 'max-forwards': '0' })).toMatchObject({
+      action: 'options',
+    });
+    expect(decision('OPTIONS', '/custom-options', {}, { 'max-forwards': '1' })).toMatchObject({ action: 'pass' });
+  });
+
+  it('reflects TRACE with Max-Forwards: 0 where TRACE is allowed, and refuses it where not', () => {
+    expect(decision('TRACE', '/debug', {}, { 'max-forwards': '0' })).toMatchObject({ action: 'trace' });
+    expect(decision('TRACE', '/hello', {}, { 'max-forwards': '0' })).toMatchObject({ status: 405 });
+  });
+
+  it('answers OPTIONS and TRACE with Max-Forwards: 0 on an unmatched path, OPTIONS without Allow', () => {
+    expect(decision('OPTIONS', '/elsewhere', {}, { 'max-forwards': '0' })).toMatchObject({
+      action: 'options',
+      allow: null,
+    });
+    expect(decision('TRACE', '/elsewhere', {}, { 'max-forwards': '0' })).toMatchObject({ action: 'trace' });
+  });
+
+  it('ignores Max-Forwards on other methods and when it is not a number', () => {
+    expect(decision('GET', '/hello', {}, { 'max-forwards': '0' })).toMatchObject({ action: 'pass' });
+    expect(decision('OPTIONS', '/custom-options', {}, { 'max-forwards': 'zero' })).toMatchObject({
+      action: 'pass',
+    });
   });
 });
 

@@ -6,7 +6,8 @@ import type { Config } from '../config.ts';
 import { NO_CONTENT_METHODS } from '../request/content.ts';
 import { headersToStrip, searchWithoutOverride } from '../request/override.ts';
 import { originOf, type RequestTarget } from '../request/target.ts';
-import { HOP_HEADER } from './loop.ts';
+import { guardId, viaWith } from './loop.ts';
+import { spendHop } from './max-forwards.ts';
 
 /**
  * Where the request goes: ORIGIN (or the request's own URL) + canonical path +
@@ -36,26 +37,33 @@ export function forward(
   canonicalPath: string,
   config: Config,
 ): Promise<Response> {
-  const strip = headersToStrip(request.headers, config.stripMethodOverride);
-  return send(request, targetUrl(request.url, target, canonicalPath, config), strip);
+  const headers = forwardedHeaders(request, config);
+  for (const name of headersToStrip(request.headers, config.stripMethodOverride)) headers.delete(name);
+  spendHop(request.method, headers);
+  return send(request, targetUrl(request.url, target, canonicalPath, config), headers);
 }
 
 /**
  * Report mode: the request exactly as the Worker received it (path bytes, query,
- * overrides), to ORIGIN or to its own URL. The target is the request URL's own
- * text after its authority, not rebuilt with URL setters: `search` cannot tell
- * "/a?" from "/a", and the origin must see what it would see without the guard.
+ * overrides, Max-Forwards), to ORIGIN or to its own URL, with only the guard's Via
+ * entry added. The target is the request URL's own text after its authority, not
+ * rebuilt with URL setters: `search` cannot tell "/a?" from "/a", and the origin
+ * must see what it would see without the guard.
  */
 export function forwardAsIs(request: Request, config: Config): Promise<Response> {
-  if (config.origin === null) return send(request, request.url, []);
-  return send(request, config.origin.origin + request.url.slice(originOf(request.url).length), []);
+  const headers = forwardedHeaders(request, config);
+  if (config.origin === null) return send(request, request.url, headers);
+  return send(request, config.origin.origin + request.url.slice(originOf(request.url).length), headers);
 }
 
-/** `strip`: request headers the origin must not see (override.ts: headersToStrip). */
-function send(request: Request, target: string, strip: readonly string[]): Promise<Response> {
+/** The request's headers plus this guard's Via entry, which ends loops (loop.ts). */
+function forwardedHeaders(request: Request, config: Config): Headers {
   const headers = new Headers(request.headers);
-  headers.set(HOP_HEADER, '1');
-  for (const name of strip) headers.delete(name);
+  headers.set('via', viaWith(request, guardId(config, request.headers)));
+  return headers;
+}
+
+function send(request: Request, target: string, headers: Headers): Promise<Response> {
   // Passing the body stream (never awaiting it) keeps uploads streaming; redirect
   // 'manual' hands 3xx to the client as the origin sent them.
   // fetch() rejects any body on GET/HEAD, even the empty stream workerd gives one sent with

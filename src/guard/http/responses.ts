@@ -2,7 +2,9 @@
  * The guard's own answers: OPTIONS, and errors as text/plain or, when the client
  * prefers JSON, RFC 9457 problem details.
  */
+
 import { allowHeader } from '../map/methods.ts';
+import type { RequestTarget } from '../request/target.ts';
 
 export const STATUS_TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -150,15 +152,35 @@ const optionsHeaders = new Map<string, Headers>();
  * (RFC 9110 §9.3.7). No `Content-Length: 0`: RFC 9110 §8.6 forbids Content-Length
  * on a 204, and workerd drops it from one on the wire anyway.
  */
-export function optionsResponse(allow: readonly string[], extra?: HeadersInit): Response {
-  const value = allowHeader(allow);
+export function optionsResponse(allow: readonly string[] | null, extra?: HeadersInit): Response {
+  const value = allow ? allowHeader(allow) : '';
   let headers = extra ? undefined : optionsHeaders.get(value);
   if (!headers) {
     headers = ownHeaders(extra);
-    headers.set('allow', value);
+    if (allow) headers.set('allow', value);
     if (!extra) optionsHeaders.set(value, headers);
   }
   return new Response(null, { status: 204, headers });
+}
+
+/**
+ * Request fields a TRACE reflection leaves out: RFC 9110 §9.3.8 says the final
+ * recipient SHOULD exclude fields likely to hold sensitive data. `cf-*` are
+ * Cloudflare's own (client address, Access tokens), added after the client.
+ */
+const UNREFLECTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/**
+ * TRACE with Max-Forwards: 0 (RFC 9110 §9.3.8): the guard is the final recipient
+ * and reflects the request it received as `message/http`.
+ */
+export function traceResponse(method: string, url: RequestTarget, requestHeaders: Headers): Response {
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`];
+  for (const [name, value] of requestHeaders) {
+    if (!UNREFLECTED.has(name) && !name.startsWith('cf-')) lines.push(`${name}: ${value}`);
+  }
+  const headers = ownHeaders({ 'content-type': 'message/http', 'cache-control': 'no-store' });
+  return new Response(`${lines.join('\r\n')}\r\n\r\n`, { status: 200, headers });
 }
 
 /**
