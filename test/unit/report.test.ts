@@ -53,6 +53,7 @@ describe('wouldDiffer: what report mode says enforce would have done', () => {
   });
 
   it('does not report a loop: both modes answer it 508', () => {
-    expect(reported('GET', '/hello', {}, { via: '1.1 guard.test (method-guard)' })).toBeNull();
+    expect(reported('POST', '/hello')).toMatchObject({ decision: 'would-refuse', status: 405 });
+    expect(reported('POST', '/hello', {}, { host: 'guard.test', via: '1.1 guard.test (method-guard)' })).toBeNull();
   });
 });
