@@ -4,7 +4,7 @@
  * naming the route pattern, never the raw path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPoints, type GuardServer, startGuard } from '../support/guard-server.ts';
+import { dataPoints, type GuardServer, startGuard, viaOf } from '../support/guard-server.ts';
 import { send } from '../support/http.ts';
 
 /** A point as the SQL API reads it: blob1 decision, blob2 method, blob3 route, blob4 mode, double1 status. */
@@ -41,7 +41,7 @@ describe('with METRICS bound', () => {
       await send(guard.url, '/api/items/42', { method: 'POST', body: 'x' });
       await send(guard.url, '/api/items%2F42');
       await send(guard.url, '/nowhere', { method: 'DELETE' });
-      await send(guard.url, '/hello', { headers: { 'x-method-guard-hop': '1' } });
+      await send(guard.url, '/hello', { headers: { via: viaOf(guard) } });
       await send(guard.url, '/hello', { method: 'OPTIONS' });
       await send(guard.url, '/api/items', {
         method: 'OPTIONS',
@@ -106,7 +106,7 @@ describe('LOG_SAMPLE', () => {
         guard,
         async () => {
           for (let i = 0; i < 10; i++) await send(guard.url, '/hello', { method: 'POST', body: 'x' });
-          await send(guard.url, '/hello', { headers: { 'x-method-guard-hop': '1' } });
+          await send(guard.url, '/hello', { headers: { via: viaOf(guard) } });
         },
         11,
       );
@@ -124,7 +124,7 @@ describe('LOG_SAMPLE', () => {
     const guard = await startGuard({ LOG_SAMPLE: '0.5' }, 'fixture');
     try {
       for (let i = 0; i < 200; i++) await send(guard.url, '/hello', { method: 'POST', body: 'x' });
-      await send(guard.url, '/marker', { headers: { 'x-method-guard-hop': '1' } });
+      await send(guard.url, '/marker', { headers: { via: viaOf(guard) } });
       const lines = () => guard.logs.filter((line) => line.startsWith('{"source":"method-guard"'));
       await expect.poll(() => lines().some((line) => line.includes('/marker'))).toBe(true);
       const refusals = lines()
