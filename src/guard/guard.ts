@@ -356,7 +356,7 @@ function forwardedOrFailed(send: () => Promise<Response>, log: Log, failure: Fai
  * MODE=report: what the site's Worker does without the guard (its own router on
  * the request as it arrived, then the request forwarded as it arrived), plus one
  * line for what enforce would have done differently. No CORS, no override
- * stripping: only the hop header is added, so a real loop still ends in a 508.
+ * stripping: only the guard's Via entry is added, so a real loop still ends in a 508.
  */
 async function reportOnly(
   { router, runsHandlers }: Site,
