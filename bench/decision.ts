@@ -15,6 +15,8 @@ import { type Probe, probes, type Route, routeTable, SIZES } from './tables.ts';
 
 export const CONTENDERS = [
   'guard (trie)',
+  // The same guard reading only the exact path (issue 9): 'guard (trie)' runs the default, ORIGIN_PROFILE=any.
+  'guard, ORIGIN_PROFILE=strict',
   'guard (regex scan)',
   'trie lookup alone',
   'itty dispatch',
@@ -31,6 +33,7 @@ export interface DecisionResult {
 }
 
 const config = parseConfig({ ORIGIN: 'http://127.0.0.1:9' });
+const strictConfig = parseConfig({ ORIGIN: 'http://127.0.0.1:9', ORIGIN_PROFILE: 'strict' });
 
 function ittyRouter(routes: readonly Route[]) {
   const router = Router();
@@ -62,6 +65,7 @@ function decisionFns(routes: readonly Route[], probe: Probe): Record<Contender, 
   const hono = honoDecide(routes);
   return {
     'guard (trie)': () => decide(trie, facts, config),
+    'guard, ORIGIN_PROFILE=strict': () => decide(trie, facts, strictConfig),
     'guard (regex scan)': () => decide(scan, facts, config),
     // The map's part of the decision, comparable with Hono's router (no canonical path, overrides, Allow).
     'trie lookup alone': () => trie.lookup(probe.path),
@@ -136,6 +140,19 @@ export async function decisionBench({ quick }: { quick: boolean }): Promise<Deci
       over: 'guard at 1,000 routes / guard at 10 routes',
     });
   });
+  // Issue 9: reading the path every way an origin may costs at most twice the exact reading alone.
+  for (const probe of ['allowed', '405', 'unmatched'] as const) {
+    verdicts.push(
+      judge({
+        name: `ORIGIN_PROFILE=any vs strict at 1,000 routes, ${probe}`,
+        ratio:
+          (result['guard (trie)'][1000]?.[probe] ?? 0) / (result['guard, ORIGIN_PROFILE=strict'][1000]?.[probe] ?? 1),
+        bound: 'max',
+        limit: 2,
+        over: 'guard (any) / guard (strict), same table and request',
+      }),
+    );
+  }
   for (const v of verdicts) console.log(verdictLine(v));
   return { ns: result, compileMs, verdicts };
 }

@@ -94,7 +94,7 @@ export type RouteMatch =
  * (intersection). A reading that matches no route adds no constraint.
  */
 export function matchRoutes(map: MethodMap, path: string, profile: OriginProfile): RouteMatch {
-  const read = readPath(path, profile.plans, map.caseMatters);
+  const read = readPath(path, profile.plans, map.caseMatters, profile.touches);
   if (!Array.isArray(read)) return { ok: false, reason: read.ambiguous };
   const declared: Declared[] = [];
   const readings: OriginReading[] = [];

@@ -14,7 +14,7 @@
  * kind of origin reads besides.
  */
 import type { OverrideSpelling } from './override.ts';
-import { READING_NAMES, type ReadingName, type ReadingPlan } from './readings.ts';
+import { READING_NAMES, READINGS, type ReadingName, type ReadingPlan } from './readings.ts';
 
 interface ProfileRow {
   /** The behaviour modelled, with the doc or source it is read from. */
@@ -100,6 +100,8 @@ export interface OriginProfile {
   readonly names: readonly ProfileName[];
   /** One plan per kind of origin that may be reading: each that matches a route must allow the method. */
   readonly plans: readonly ReadingPlan[];
+  /** Matches a path some reading of some plan may change (readings.ts: `touches`). */
+  readonly touches: RegExp;
   readonly overrides: ReadonlySet<OverrideSpelling>;
 }
 
@@ -139,5 +141,8 @@ export function originProfile(
           settings,
         ),
       ];
-  return { names: unique, plans, overrides: new Set(rows.flatMap((row) => row.overrides)) };
+  const used = new Set(plans.flatMap((p) => p.readings));
+  // `(?!)` never matches: a profile with no readings reads every path as itself.
+  const touches = new RegExp([...used].map((name) => READINGS[name].touches.source).join('|') || '(?!)');
+  return { names: unique, plans, touches, overrides: new Set(rows.flatMap((row) => row.overrides)) };
 }

@@ -25,6 +25,8 @@ export interface Reading {
   /** What the origin does, and the doc or source line it is read from. */
   readonly models: string;
   readonly read: (path: string) => string | Ambiguous;
+  /** A path with no match for this is read as itself (lets most requests skip every reading). */
+  readonly touches: RegExp;
   /** Its paths are compared with the routes case-insensitively (ASCII letters). */
   readonly foldsCase?: true;
 }
@@ -73,36 +75,42 @@ function foldUnicode(path: string): string {
  */
 export const READINGS = {
   'path-params': {
+    touches: /;/,
     kind: 'rewrite',
     models:
       'Tomcat, Jetty, Spring (UrlPathHelper.removeSemicolonContent): `;params` are cut from every segment, `/admin;x=1/a` is `/admin/a` (Servlet 6 §3.5)',
     read: (path) => (path.includes(';') ? path.replace(PATH_PARAMS, '') : path),
   },
   'trim-whitespace': {
+    touches: /%/,
     kind: 'rewrite',
     models:
       'Spring AntPathMatcher trimTokens (the default before 4.3.0, CVE-2016-5007): whitespace at a segment edge is trimmed, `/admin%20` is `/admin`',
     read: (path) => (path.includes('%') ? path.replace(EDGE_SPACE, '') : path),
   },
   'windows-names': {
+    touches: /[.%:]/,
     kind: 'rewrite',
     models:
       'IIS and other Windows file-backed origins: trailing dots and spaces and the `::$DATA` stream name are dropped from a name (Win32 path normalisation), `/admin.` is `/admin`',
     read: (path) => path.replace(WINDOWS_TAIL, ''),
   },
   'format-suffix': {
+    touches: /\./,
     kind: 'alternative',
     models:
       'Rails routes end in an optional `(.:format)` (guides: Routing, "Formats"; Journey): `/photos/1.json` is `/photos/1`, format json',
     read: (path) => stripSuffix(path, true),
   },
   'suffix-pattern': {
+    touches: /\./,
     kind: 'alternative',
     models:
       'Spring MVC ≤ 5.2 useSuffixPatternMatch (on by default until 5.3): `/users` also matches `/users.*`, from the first dot',
     read: (path) => stripSuffix(path, false),
   },
   'trailing-slash': {
+    touches: /.\/$/,
     kind: 'alternative',
     models:
       'Express (strict routing off), Rails (Journey normalize_path), Laravel, Spring ≤ 5.3 (trailing slash match), ASP.NET Core: `/a/` is `/a`',
@@ -112,6 +120,7 @@ export const READINGS = {
     },
   },
   'case-fold': {
+    touches: /[A-Z]/,
     kind: 'rewrite',
     models:
       'Express (case sensitive routing off, path-to-regexp with the `i` flag), IIS/ASP.NET, Spring with setCaseSensitive(false): ASCII letters in either case',
@@ -120,6 +129,7 @@ export const READINGS = {
     foldsCase: true,
   },
   'case-fold-unicode': {
+    touches: /[A-Z%]/,
     kind: 'rewrite',
     models:
       'ASP.NET Core routing (StringComparison.OrdinalIgnoreCase), Java equalsIgnoreCase: letters outside ASCII fold too, `ı` `İ` `ſ` `K` to `i` `i` `s` `k`',
@@ -166,19 +176,33 @@ export function readPath(
   path: string,
   plans: readonly ReadingPlan[],
   caseMatters: boolean,
+  touches: RegExp,
 ): OriginReading[] | Ambiguous {
+  // `touches`: every reading's trigger at once (profiles.ts); with routes spelled in capitals, folding
+  // touches every path. Most paths touch none: one exact reading, no reading run.
+  if (!touches.test(path) && !(caseMatters && touches.test('A'))) {
+    return [{ by: plans.map((p) => p.name), forms: [{ path, caseInsensitive: false }] }];
+  }
   const found: OriginReading[] = [];
   const signatures: string[] = [];
   const capital = caseMatters || CAPITAL.test(path);
+  // Plans share readings: each reads the exact path once per request.
+  const ofPath: Partial<Record<ReadingName, string | Ambiguous>> = {};
+  const read = (name: ReadingName, from: string) => {
+    if (from !== path) return READINGS[name].read(from);
+    const once = ofPath[name] ?? READINGS[name].read(path);
+    ofPath[name] = once;
+    return once;
+  };
   for (const plan of plans) {
     let current = path;
     let folds = false;
     for (const name of plan.readings) {
       const reading: Reading = READINGS[name];
       if (reading.kind !== 'rewrite') continue;
-      const read = checked(reading.read(current), current, name);
-      if (typeof read !== 'string') return read;
-      current = read;
+      const next = checked(read(name, current), current, name);
+      if (typeof next !== 'string') return next;
+      current = next;
       folds ||= reading.foldsCase === true;
     }
     // Most plans read most paths exactly: no allocation until a reading changes something.
@@ -189,11 +213,11 @@ export function readPath(
       const count = paths === null ? 1 : paths.length;
       for (let i = 0; i < count; i++) {
         const from = paths === null ? current : (paths[i] as string);
-        const read = checked(reading.read(from), from, name);
-        if (typeof read !== 'string') return read;
-        if (read === from) continue;
+        const next = checked(read(name, from), from, name);
+        if (typeof next !== 'string') return next;
+        if (next === from) continue;
         paths ??= [current];
-        if (!paths.includes(read)) paths.push(read);
+        if (!paths.includes(next)) paths.push(next);
       }
     }
     if (paths === null && current === path && !(folds && capital)) {
