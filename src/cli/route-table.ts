@@ -14,7 +14,8 @@
  */
 import { AutoRouter as AutoRouterFromIndex, type RouteEntry } from 'itty-router';
 import { AutoRouter } from 'itty-router/AutoRouter';
-import { parseConfig } from '../guard/config.ts';
+import { type Config, parseConfig } from '../guard/config.ts';
+import { matchRoutes } from '../guard/decide.ts';
 import { compileMethodMap, type MethodMap, type MethodMapOptions } from '../guard/map/method-map.ts';
 import {
   allowedMethods,
@@ -42,6 +43,7 @@ export type Rule =
   | 'never-matches'
   | 'no-routes'
   | 'param-syntax'
+  | 'profile-reading'
   | 'redundant'
   | 'regex-syntax'
   | 'shadowed'
@@ -80,6 +82,8 @@ export interface RouteReport {
   readonly table: readonly TableRow[];
   /** Middleware that runs at the edge on every request (`Router({ before, finally })`). */
   readonly middleware: { readonly before: number; readonly finally: number };
+  /** ORIGIN_PROFILE the table was read under (readings of the path: docs/readings.md). */
+  readonly profile: readonly string[];
   readonly findings: readonly Finding[];
   readonly errors: number;
   readonly warnings: number;
@@ -378,6 +382,36 @@ function tableRow(pattern: string, routes: readonly Route[], map: MethodMap): Ta
 }
 
 /** The route table and every lint finding for a router, with the guard's default path options. */
+/**
+ * Spellings the profile reads as more than the exact path, where that changes
+ * Allow (the same `matchRoutes` the guard decides with): each route's sample
+ * paths, and each with `.json` appended. E.g. `/photos/new.json` beside
+ * `/photos/:id` under `rails`, which Rails routes to `/photos/new`.
+ */
+function profileReadings(routes: readonly Route[], map: MethodMap, options: MethodMapOptions): Finding[] {
+  if (!('originProfile' in options)) return [];
+  const { originProfile } = options as Config;
+  const exact = parseConfig({ ORIGIN_PROFILE: 'strict' }).originProfile;
+  const findings: Finding[] = [];
+  for (const route of routes) {
+    for (const key of route.keys.flatMap((k) => [k, `${k}.json`])) {
+      const read = matchRoutes(map, key, originProfile);
+      const alone = matchRoutes(map, key, exact);
+      if (!read.ok || !alone.ok || read.allow === null || alone.allow === null) continue;
+      if (read.allow.join() === alone.allow.join()) continue;
+      const forms = read.readings.flatMap((r) => r.forms.map((f) => f.path));
+      findings.push({
+        severity: 'warning',
+        rule: 'profile-reading',
+        route: route.index,
+        message: `${routeLabel(route)}: under ORIGIN_PROFILE=${originProfile.names.join(',')}, ${key} is read as ${[...new Set(forms)].join(' or ')}: Allow there is ${read.allow.join(', ')}, not the exact path's ${alone.allow.join(', ')}`,
+      });
+      break;
+    }
+  }
+  return findings;
+}
+
 export function analyzeRouter(router: RouterLike, options: MethodMapOptions = parseConfig({})): RouteReport {
   const routes = router.routes.map((entry, i) => toRoute(entry, i, options));
   const map = compileMethodMap(router.routes, options);
@@ -401,6 +435,7 @@ export function analyzeRouter(router: RouterLike, options: MethodMapOptions = pa
     });
   }
   for (const route of routes) findings.push(...lintRoute(route, routes));
+  findings.push(...profileReadings(routes, map, options));
 
   const patterns = [...new Set(routes.map((r) => r.pattern))];
   return {
@@ -413,6 +448,7 @@ export function analyzeRouter(router: RouterLike, options: MethodMapOptions = pa
     })),
     table: patterns.map((pattern) => tableRow(pattern, routes, map)),
     middleware: { before: middleware(router, 'before').length, finally: middleware(router, 'finally').length },
+    profile: 'originProfile' in options ? (options as Config).originProfile.names : ['strict'],
     findings,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
@@ -473,7 +509,7 @@ export function formatReport(report: RouteReport, source: string, policy?: Unmat
       .trimEnd();
 
   const out = [
-    `${source}: ${plural(report.routes.length, 'route')}, ${plural(report.table.length, 'pattern')}`,
+    `${source}: ${plural(report.routes.length, 'route')}, ${plural(report.table.length, 'pattern')}, read as ORIGIN_PROFILE=${report.profile.join(',')} reads paths (docs/readings.md)`,
     '',
     line(header),
     ...cells.map(line),

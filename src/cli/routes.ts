@@ -4,10 +4,10 @@
  * (CI runs it), 2 when the module cannot be read as an itty router.
  */
 import { relative, resolve } from 'node:path';
-import { parseConfig } from '../guard/config.ts';
+import { type Config, parseConfig } from '../guard/config.ts';
 import { load, wranglerConfigPath } from './check.ts';
 import { EXIT } from './exit-codes.ts';
-import { analyzeRouter, formatReport, type UnmatchedPolicy } from './route-table.ts';
+import { analyzeRouter, formatReport } from './route-table.ts';
 import { loadRouter } from './routes-module.ts';
 
 export const USAGE = `usage: method-guard routes [<routes module>] [--json]
@@ -37,25 +37,30 @@ export async function run(args: readonly string[]): Promise<number> {
     console.error(loaded.error);
     return EXIT.usage;
   }
-  const report = analyzeRouter(loaded.router);
-  const unmatched = await unmatchedPolicy();
+  const site = await siteSettings();
+  // Read as the folder's ORIGIN_PROFILE reads paths (the default, any, without a wrangler config).
+  const report = analyzeRouter(loaded.router, site?.config);
+  const unmatched = site && {
+    source: site.source,
+    unmatched: site.config.unmatched,
+    unmatched404: site.config.unmatched404,
+  };
   if (json) console.log(JSON.stringify({ source, ...report, unmatched }, null, 2));
   else process.stdout.write(formatReport(report, source, unmatched));
   return report.errors > 0 ? EXIT.findings : EXIT.ok;
 }
 
 /**
- * What the folder's wrangler config says about paths no route matches (its
- * top-level [vars]), or undefined without one, or when its settings are invalid
- * (`method-guard check` says why).
+ * The settings of the folder's wrangler config (its top-level [vars]: paths no
+ * route matches, ORIGIN_PROFILE), or undefined without one, or when its
+ * settings are invalid (`method-guard check` says why).
  */
-async function unmatchedPolicy(): Promise<UnmatchedPolicy | undefined> {
+async function siteSettings(): Promise<{ source: string; config: Config } | undefined> {
   const path = wranglerConfigPath();
   if (path === undefined) return undefined;
   try {
     const { vars } = await load(path);
-    const { unmatched, unmatched404 } = parseConfig((vars ?? {}) as Record<string, unknown>);
-    return { source: path, unmatched, unmatched404 };
+    return { source: path, config: parseConfig((vars ?? {}) as Record<string, unknown>) };
   } catch {
     return undefined;
   }

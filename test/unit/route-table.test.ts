@@ -355,7 +355,7 @@ describe('npm run routes', () => {
   it('exits 0 and prints the table of src/routes.ts by default', async () => {
     const { code, stdout } = await run();
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^src\/routes\.ts: \d+ routes, \d+ patterns\n/);
+    expect(stdout).toMatch(/^src\/routes\.ts: \d+ routes, \d+ patterns, read as ORIGIN_PROFILE=any reads paths/);
   });
 
   it('exits 1 when the lint finds an error', async () => {
@@ -407,5 +407,21 @@ describe('npm run routes', () => {
     const { stdout } = await run(join(dir, 'warning.ts'));
     expect(stdout).toMatch(/^\/a\/\*\s/m);
     expect(stdout).toMatch(/^\/a\/b\s/m);
+  });
+});
+
+describe('the lint: spellings the origin profile reads as another path', () => {
+  const photos = () => Router().get('/photos/new').post('/photos/new').get('/photos/:id').patch('/photos/:id');
+
+  it('warns under rails that /photos/new.json is also /photos/new, where Allow differs', () => {
+    const report = analyzeRouter(photos(), parseConfig({ ORIGIN_PROFILE: 'rails' }));
+    const found = report.findings.filter((f) => f.rule === 'profile-reading');
+    expect(found[0]?.message).toContain('/photos/new.json is read as /photos/new.json or /photos/new');
+    expect(report.profile).toEqual(['rails']);
+  });
+
+  it('says nothing under strict, which reads the exact path only', () => {
+    const report = analyzeRouter(photos(), parseConfig({ ORIGIN_PROFILE: 'strict' }));
+    expect(report.findings.filter((f) => f.rule === 'profile-reading')).toEqual([]);
   });
 });
