@@ -2,6 +2,7 @@
  * Loading a routes module (one whose default export is an itty Router) for the
  * CLI commands that read one: `routes`, `openapi check`, `openapi export`.
  */
+import { registerHooks } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GUARDED_ROUTER } from '../guard/site-router.ts';
@@ -26,12 +27,44 @@ export function notARouter(value: unknown): string | undefined {
   return `the default export${name && name !== 'Object' ? ` (a ${name})` : ''} is not an itty router: export default Router() from 'itty-router'`;
 }
 
+const BARE_SPECIFIER = /^(?![./]|[a-z][a-z0-9+.-]*:)/i;
+let fallbackResolution = false;
+
+/**
+ * A rules file may sit where no `node_modules` holds itty-router (a generated
+ * file in /tmp, a scratch copy): Node resolves its bare imports from the
+ * file's own folder only. When that fails, try the current project's folder,
+ * then the CLI's own installation, which has itty-router as a peer.
+ */
+function resolveBareImportsFromProject(): void {
+  if (fallbackResolution) return;
+  fallbackResolution = true;
+  const parents = [pathToFileURL(resolve('package.json')).href, import.meta.url];
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      try {
+        return nextResolve(specifier, context);
+      } catch (error) {
+        if (!BARE_SPECIFIER.test(specifier) || (error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND')
+          throw error;
+        for (const parentURL of parents) {
+          try {
+            return nextResolve(specifier, { ...context, parentURL });
+          } catch {}
+        }
+        throw error;
+      }
+    },
+  });
+}
+
 /** The module's router, or an error message naming `source` and the problem. */
 export async function loadRouter(
   file: string,
   source: string,
 ): Promise<{ ok: true; router: RouterLike } | { ok: false; error: string }> {
   let router: unknown;
+  resolveBareImportsFromProject();
   try {
     router = ((await import(pathToFileURL(resolve(file)).href)) as { default?: unknown }).default;
   } catch (error) {

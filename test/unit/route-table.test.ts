@@ -379,6 +379,21 @@ describe('npm run routes', () => {
     });
   });
 
+  it('reads a rules file kept where no node_modules is, resolving itty-router from the project', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'routes-bare-'));
+    try {
+      await writeFile(
+        join(bare, 'routes.ts'),
+        "import { Router } from 'itty-router';\nexport default Router().get('/a');\n",
+      );
+      const { code, stdout } = await run(join(bare, 'routes.ts'));
+      expect(code).toBe(0);
+      expect(stdout).toContain('/a');
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 when the module does not default-export a router', async () => {
     const { code, stderr } = await run(join(dir, 'not-a-router.ts'));
     expect(code).toBe(2);
