@@ -133,7 +133,8 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
       const url = requestTarget(request.url);
       const decision = decide(mapFor(config), { method: request.method, url, headers: request.headers }, config);
       // A POST form's `_method` is an override too, for the origins that honour it (http/form-override.ts).
-      const look = config.mode === 'report' ? null : formOverrideLook(request, decision, config);
+      // Report mode looks as well, to say what enforce would do; it forwards the body's bytes unchanged.
+      const look = formOverrideLook(request, decision, config);
       if (look)
         return look.then((checked) => answer(checked.request, url, checked.decision, config, dataset, env, ctx));
       return answer(request, url, decision, config, dataset, env, ctx);

@@ -125,7 +125,7 @@ describe.each([
     // The corpus exercises every kind of enforce decision.
     const statuses = new Set(expected.map((e) => e.line?.status ?? 'forward'));
     expect([...statuses].sort()).toEqual(
-      vars.UNMATCHED === '404' ? [204, 400, 404, 405, 'forward'] : [204, 400, 405, 'forward'],
+      vars.UNMATCHED === '404' ? [204, 400, 404, 405, 413, 'forward'] : [204, 400, 405, 413, 'forward'],
     );
   });
 

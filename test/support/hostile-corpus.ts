@@ -55,6 +55,20 @@ const AMBIGUOUS = [
   '/unknown%2Fpath',
 ];
 
+const BOUNDARY = 'corpus-boundary';
+const FORM_BODIES: readonly (readonly [string, string])[] = [
+  ['application/x-www-form-urlencoded', 'name=a&_method=DELETE'],
+  ['application/x-www-form-urlencoded', '.method=PUT'],
+  ['application/x-www-form-urlencoded', 'name=a&_method=post'],
+  [
+    `multipart/form-data; boundary=${BOUNDARY}`,
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="_method"\r\n\r\nPATCH\r\n--${BOUNDARY}--\r\n`,
+  ],
+  ['application/json', '{"_method":"DELETE"}'],
+  // Past the guard's 64 KiB look: enforce answers 413, report forwards it whole.
+  ['application/x-www-form-urlencoded', `pad=${'x'.repeat(70 * 1024)}&_method=DELETE`],
+];
+
 const OVERRIDES: CorpusRequest[] = [
   ...['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'].flatMap((header) => [
     { target: '/forms/contact', method: 'POST', headers: { [header]: 'DELETE' }, body: 'x' },
@@ -64,6 +78,13 @@ const OVERRIDES: CorpusRequest[] = [
   { target: '/forms/contact?_method=DELETE', method: 'POST', body: 'x' },
   { target: '/forms/contact?a=1&_method=DELETE&b=2', method: 'POST', body: 'x' },
   { target: '/nowhere?_method=PUT', method: 'POST', body: 'x' },
+  // Form bodies (Rack::MethodOverride, Laravel, method-override): read by the guard, forwarded unchanged.
+  ...FORM_BODIES.map(([type, body]) => ({
+    target: '/forms/contact',
+    method: 'POST',
+    headers: { 'content-type': type },
+    body,
+  })),
 ];
 
 const APP = 'https://app.example';

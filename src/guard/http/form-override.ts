@@ -10,7 +10,9 @@
  * as the body (the origin gets exactly what was sent); a body over the limit is
  * refused with 413, because `_method` could sit anywhere in it (Rack and PHP take
  * the last one, Express the first). Bodies of every other request are never
- * read: they stream to the origin untouched.
+ * read: they stream to the origin untouched. In report mode (`keepWhole`) the
+ * same look decides what enforce would do, and a body over the limit is
+ * forwarded whole: the bytes read, then the rest of the stream.
  */
 import type { Config } from '../config.ts';
 import type { Decision } from '../decide.ts';
@@ -56,13 +58,14 @@ function bodyKind(request: Request, decision: Decision, config: Config): BodyKin
  */
 export function formOverrideLook(request: Request, decision: Decision, config: Config): Promise<FormCheck> | null {
   const kind = bodyKind(request, decision, config);
-  return kind === null || decision.action !== 'pass' ? null : look(request, decision, kind);
+  return kind === null || decision.action !== 'pass' ? null : look(request, decision, kind, config.mode === 'report');
 }
 
 async function look(
   request: Request,
   decision: Extract<Decision, { action: 'pass' }>,
   kind: BodyKind,
+  keepWhole: boolean,
 ): Promise<FormCheck> {
   const { path } = decision;
   const refuse = (status: 400 | 405 | 413, detail: string) =>
@@ -74,8 +77,14 @@ async function look(
   const declared = Number(request.headers.get('content-length') ?? '0');
   const tooLong = `a POST body over ${FORM_LOOK_LIMIT} bytes on a path that does not allow every method: the origin may read a _method anywhere in it, and the guard reads at most ${FORM_LOOK_LIMIT}`;
   if (declared > FORM_LOOK_LIMIT) return refuse(413, tooLong);
-  const bytes = await readAtMost(request.body as ReadableStream<Uint8Array>, FORM_LOOK_LIMIT);
-  if (bytes === null) return refuse(413, tooLong);
+  const { bytes, rest } = await readAtMost(request.body as ReadableStream<Uint8Array>, FORM_LOOK_LIMIT);
+  if (rest !== null) {
+    if (!keepWhole) {
+      await rest.cancel();
+      return refuse(413, tooLong);
+    }
+    return { ...refuse(413, tooLong), request: new Request(request, { body: rejoined(bytes, rest) }) };
+  }
   const forwarded = new Request(request, { body: bytes });
 
   const text = new TextDecoder().decode(bytes);
@@ -93,20 +102,27 @@ async function look(
   return { request: forwarded, decision };
 }
 
-/** The whole stream if it ends within `limit` bytes, else null (the rest left unread). */
-async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null> {
+/**
+ * The stream's bytes up to the first chunk that passes `limit`; `rest` is the
+ * reader of what remains unread when the limit was passed, else null.
+ */
+async function readAtMost(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Uint8Array; rest: ReadableStreamDefaultReader<Uint8Array> | null }> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
+  let rest: ReadableStreamDefaultReader<Uint8Array> | null = null;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     length += value.byteLength;
-    if (length > limit) {
-      await reader.cancel();
-      return null;
-    }
     chunks.push(value);
+    if (length > limit) {
+      rest = reader;
+      break;
+    }
   }
   const bytes = new Uint8Array(length);
   let at = 0;
@@ -114,7 +130,24 @@ async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Prom
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
-  return bytes;
+  return { bytes, rest };
+}
+
+/** The bytes already read, then the rest of the stream as it arrives. */
+function rejoined(bytes: Uint8Array, rest: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+    },
+    async pull(controller) {
+      const { done, value } = await rest.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return rest.cancel(reason);
+    },
+  });
 }
 
 /** Every `_method` of a urlencoded body, in every spelling PHP reads as one. */
