@@ -27,7 +27,7 @@ export interface CheckFinding {
 
 const NAMES: readonly string[] = SETTINGS.map((row) => row.variable);
 
-/** Every problem in one `vars` table: each invalid setting, and each name one or two letters off a setting. */
+/** Every problem in one `vars` table: each invalid setting, and each name that looks like a misspelled setting (closestName). */
 export function checkVars(vars: Readonly<Record<string, unknown>>): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const name of Object.keys(vars)) {

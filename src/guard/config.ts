@@ -240,12 +240,19 @@ export class ConfigError extends Error {
   }
 }
 
-/** A name in `names` one or two edits away from `name` (case ignored), for "did you mean". */
+/**
+ * The name in `names` that `name` is most likely a misspelling of, for "did you
+ * mean" (case and `-`/`_` ignored). The edits allowed grow with the name: two
+ * for long names, one from five letters, none below, so an app's own short
+ * variable (`CODE`, `NODE`) is not taken for `MODE`.
+ */
 export function closestName(name: string, names: readonly string[]): string | undefined {
+  const plain = (n: string) => n.toLowerCase().replaceAll('-', '_');
   let best: { name: string; distance: number } | undefined;
   for (const candidate of names) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
+    const allowed = candidate.length >= 8 ? 2 : candidate.length >= 5 ? 1 : 0;
+    const distance = editDistance(plain(name), plain(candidate));
+    if (distance <= allowed && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
   }
   return best?.name;
 }

@@ -35,6 +35,12 @@ describe('checkVars', () => {
       },
     ]);
     expect(checkVars({ log_level: 'info' })[0]?.message).toContain('did you mean LOG_LEVEL?');
+    expect(checkVars({ mode: 'report' })[0]?.message).toContain('did you mean MODE?');
+    expect(checkVars({ ORIGN: 'https://a.example' })[0]?.message).toContain('did you mean ORIGIN?');
+  });
+
+  it("takes an app's short variable one letter off a short setting for the app's own (CODE is not MODE)", () => {
+    expect(checkVars({ CODE: 'x', NODE: 'y' }).map((f) => f.severity)).toEqual(['note', 'note']);
   });
 
   it("leaves the app's own variables alone, with a note", () => {
