@@ -11,6 +11,7 @@
  */
 import { canonicalPath } from './request/canonical.ts';
 import { isSubtree, isUnder } from './request/subtree.ts';
+import { requestTarget } from './request/target.ts';
 
 /**
  * Runs `handler` for every request whose path is in the subtree `prefix`
@@ -31,10 +32,7 @@ export function under<Req extends { readonly url: string }, Args extends unknown
     );
   }
   return (request, ...args) => {
-    const url = request.url;
-    const start = url.indexOf('/', url.indexOf('://') + 3);
-    const end = url.indexOf('?', start);
-    const canonical = canonicalPath(end === -1 ? url.slice(start) : url.slice(start, end));
+    const canonical = canonicalPath(requestTarget(request.url).pathname);
     // A path with no single reading (the guard refuses it in enforce mode) gets the handler: when in doubt, check.
     if (!canonical.ok || isUnder(canonical.path, subtree)) return handler(request, ...args);
     return undefined;
