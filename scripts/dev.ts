@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'smol-toml';
+import { load, wranglerConfigPath } from '../src/cli/check.ts';
 
 const args = process.argv.slice(2);
 
@@ -27,13 +27,15 @@ function fromDevVars(): string | undefined {
   return line?.[1]?.trim().replace(/^(['"])(.*)\1$/, '$2');
 }
 
-function fromWranglerToml(): string | undefined {
-  if (!existsSync('wrangler.toml')) return undefined;
-  const vars = (parse(readFileSync('wrangler.toml', 'utf8')) as { vars?: { ORIGIN?: unknown } }).vars;
+/** ORIGIN from [vars] of the wrangler config (toml, jsonc or json), read as `method-guard check` reads it. */
+async function fromWranglerConfig(): Promise<string | undefined> {
+  const path = wranglerConfigPath();
+  if (path === undefined) return undefined;
+  const vars = (await load(path)).vars as { ORIGIN?: unknown } | undefined;
   return vars?.ORIGIN === undefined ? undefined : String(vars.ORIGIN);
 }
 
-const origin = [fromArgs(), fromDevVars(), fromWranglerToml()].find((value) => value !== undefined) ?? '';
+const origin = [fromArgs(), fromDevVars(), await fromWranglerConfig()].find((value) => value !== undefined) ?? '';
 if (origin.trim() === '') {
   console.error(
     'npm run dev: ORIGIN is empty, so the guard would forward every allowed request to itself (508 Loop Detected). Set it:\n' +
