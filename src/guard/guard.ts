@@ -146,7 +146,7 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
     url: RequestTarget,
     decision: Decision,
     config: Config,
-    dataset: AnalyticsEngineDataset | null,
+    dataset: Dataset | null,
     env: unknown,
     ctx: unknown,
   ): Response | Promise<Response> {
@@ -159,8 +159,12 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
     if (!dataset) return response;
     // The outcome is known once the answer is: count then, without awaiting the write.
     const count = (r: Response) => {
-      const route = decision.routes?.join(' | ') ?? '';
-      countDecision(dataset, { ...answers.outcome, method: request.method, route, mode: config.mode });
+      countDecision(dataset, {
+        ...answers.outcome,
+        method: request.method,
+        route: routeOf(decision),
+        mode: config.mode,
+      });
       return r;
     };
     return response instanceof Response ? count(response) : response.then(count);
@@ -168,6 +172,11 @@ export function createGuard(router: SiteRouter, options: GuardOptions = {}): Gua
   // Not enumerable: workerd sees only `fetch` on the Worker's default export.
   Object.defineProperty(guard, GUARDED_ROUTER, { value: router });
   return guard;
+}
+
+/** The matched route patterns as logs and counters name them (` | ` between several); "" for none. */
+function routeOf(decision: Decision): string {
+  return decision.routes?.join(' | ') ?? '';
 }
 
 /** MODE=enforce: the CORS headers the guard owns, on every answer but a preflight's (which has its own). */
@@ -374,7 +383,7 @@ async function reportOnly(
     log({
       level: 'info',
       ...would,
-      route: decision.routes?.join(' | ') || undefined,
+      route: routeOf(decision) || undefined,
       allow: 'allow' in decision && decision.allow ? allowHeader(decision.allow) : undefined,
       detail: decision.action === 'refuse' ? decision.detail : undefined,
     });
