@@ -17,76 +17,104 @@ import type { OverrideSpelling } from './override.ts';
 import { READING_NAMES, READINGS, type ReadingName, type ReadingPlan } from './readings.ts';
 
 interface ProfileRow {
-  /** The behaviour modelled, with the doc or source it is read from. */
-  readonly models: string;
   readonly readings: readonly ReadingName[];
   readonly overrides: readonly OverrideSpelling[];
 }
 
+/**
+ * One row per kind of origin. Its comment says what it models and the doc or
+ * source that is taken from: a comment, not a field, since the runtime never
+ * reads the prose and every Worker bundle would carry it (docs/readings.md has it too).
+ */
 export const PROFILES = {
+  /**
+   * An origin that routes on exactly the path it receives: no folding, no suffixes, no overrides beyond the exact
+   * spellings
+   */
   strict: {
-    models:
-      'an origin that routes on exactly the path it receives: no folding, no suffixes, no overrides beyond the exact spellings',
     readings: [],
     overrides: [],
   },
+  /**
+   * Express 4/5: case-insensitive, non-strict routing by default (expressjs.com/en/api.html#express.router);
+   * method-override reads a header, `?_method` or a urlencoded body `_method` (the body getter its README shows)
+   */
   express: {
-    models:
-      'Express 4/5: case-insensitive, non-strict routing by default (expressjs.com/en/api.html#express.router); method-override reads a header, `?_method` or a urlencoded body `_method` (the body getter its README shows)',
     readings: ['trailing-slash', 'case-fold'],
     overrides: ['form-body'],
   },
+  /**
+   * Rails on Rack/Puma: `(.:format)` on every route, trailing slash dropped (guides.rubyonrails.org/routing.html,
+   * Journey::Router::Utils.normalize_path); Rack::MethodOverride reads the form body `_method` and
+   * HTTP_X_HTTP_METHOD_OVERRIDE, which Puma also fills from `X_HTTP_METHOD_OVERRIDE`
+   */
   rails: {
-    models:
-      'Rails on Rack/Puma: `(.:format)` on every route, trailing slash dropped (guides.rubyonrails.org/routing.html, Journey::Router::Utils.normalize_path); Rack::MethodOverride reads the form body `_method` and HTTP_X_HTTP_METHOD_OVERRIDE, which Puma also fills from `X_HTTP_METHOD_OVERRIDE`',
     readings: ['trailing-slash', 'format-suffix'],
     overrides: ['form-body'],
   },
+  /**
+   * Laravel, Symfony (HttpFoundation Request::getMethod with enableHttpMethodParameterOverride), PHP: `_method` from
+   * the body or the query as PHP names parameters (main/php_variables.c: leading spaces dropped, ` ` and `.` to `_`,
+   * cut at NUL or `[`), headers from $_SERVER (CGI names: `_` and `-` alike); Laravel trims the trailing slash
+   */
   laravel: {
-    models:
-      'Laravel, Symfony (HttpFoundation Request::getMethod with enableHttpMethodParameterOverride), PHP: `_method` from the body or the query as PHP names parameters (main/php_variables.c: leading spaces dropped, ` ` and `.` to `_`, cut at NUL or `[`), headers from $_SERVER (CGI names: `_` and `-` alike); Laravel trims the trailing slash',
     readings: ['trailing-slash'],
     overrides: ['php-query', 'form-body', 'json-body'],
   },
+  /**
+   * Spring MVC on a servlet container: `;params` stripped (UrlPathHelper), suffix pattern match ≤ 5.2, trailing slash
+   * match ≤ 5.3, trimmed path tokens before 4.3; HiddenHttpMethodFilter reads `_method` from parameters (query and
+   * form body)
+   */
   spring: {
-    models:
-      'Spring MVC on a servlet container: `;params` stripped (UrlPathHelper), suffix pattern match ≤ 5.2, trailing slash match ≤ 5.3, trimmed path tokens before 4.3; HiddenHttpMethodFilter reads `_method` from parameters (query and form body)',
     readings: ['path-params', 'trim-whitespace', 'suffix-pattern', 'trailing-slash'],
     overrides: ['form-body'],
   },
+  /**
+   * Django: case-sensitive URL patterns on the decoded path; APPEND_SLASH answers a redirect, which comes back
+   * through the guard; no override by default
+   */
   django: {
-    models:
-      'Django: case-sensitive URL patterns on the decoded path; APPEND_SLASH answers a redirect, which comes back through the guard; no override by default',
     readings: [],
     overrides: [],
   },
+  /**
+   * Flask/Werkzeug: case-sensitive rules; strict_slashes and merge_slashes answer redirects (308), which come back
+   * through the guard; no override by default
+   */
   flask: {
-    models:
-      'Flask/Werkzeug: case-sensitive rules; strict_slashes and merge_slashes answer redirects (308), which come back through the guard; no override by default',
     readings: [],
     overrides: [],
   },
+  /**
+   * ASP.NET Core routing (case-insensitive, OrdinalIgnoreCase; optional trailing slash) and IIS (Windows names,
+   * server variables with CGI header names); UseHttpMethodOverride reads X-HTTP-Method-Override
+   */
   aspnet: {
-    models:
-      'ASP.NET Core routing (case-insensitive, OrdinalIgnoreCase; optional trailing slash) and IIS (Windows names, server variables with CGI header names); UseHttpMethodOverride reads X-HTTP-Method-Override',
     readings: ['windows-names', 'trailing-slash', 'case-fold', 'case-fold-unicode'],
     overrides: [],
   },
+  /**
+   * nginx serving files or proxying: merge_slashes and decoding are the canonical path (what it could decode
+   * differently is refused), locations are case-sensitive; underscores_in_headers is off
+   */
   nginx: {
-    models:
-      'nginx serving files or proxying: merge_slashes and decoding are the canonical path (what it could decode differently is refused), locations are case-sensitive; underscores_in_headers is off',
     readings: [],
     overrides: [],
   },
+  /**
+   * Go net/http ServeMux: case-sensitive patterns; unclean paths (`//`, `..`) get a redirect, which comes back
+   * through the guard; no override
+   */
   go: {
-    models:
-      'Go net/http ServeMux: case-sensitive patterns; unclean paths (`//`, `..`) get a redirect, which comes back through the guard; no override',
     readings: [],
     overrides: [],
   },
+  /**
+   * An origin nobody has described: every profile above must allow the method, and so must all readings combined (an
+   * origin doing several of these at once); every override spelling
+   */
   any: {
-    models:
-      'an origin nobody has described: every profile above must allow the method, and so must all readings combined (an origin doing several of these at once); every override spelling',
     readings: READING_NAMES,
     overrides: ['php-query', 'form-body', 'json-body'],
   },

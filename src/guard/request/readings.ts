@@ -22,8 +22,6 @@ export interface Ambiguous {
 
 export interface Reading {
   readonly kind: 'rewrite' | 'alternative';
-  /** What the origin does, and the doc or source line it is read from. */
-  readonly models: string;
   readonly read: (path: string) => string | Ambiguous;
   /** A path with no match for this is read as itself (lets most requests skip every reading). */
   readonly touches: RegExp;
@@ -71,68 +69,86 @@ function foldUnicode(path: string): string {
  * The readings, in the order they compose (a profile's readings are applied in
  * this order, each to every path the earlier ones produced: Spring strips
  * `;params` before it matches a suffix, Rails drops the trailing slash before
- * the format).
+ * the format). Each row's comment says which origins read so, and the doc or
+ * source it is taken from: a comment, not a field, since the runtime never reads
+ * the prose and every Worker bundle would carry it (docs/readings.md has it too).
  */
 export const READINGS = {
+  /**
+   * Tomcat, Jetty, Spring (UrlPathHelper.removeSemicolonContent): `;params` are cut from every segment,
+   * `/admin;x=1/a` is `/admin/a` (Servlet 6 §3.5)
+   */
   'path-params': {
     touches: /;/,
     kind: 'rewrite',
-    models:
-      'Tomcat, Jetty, Spring (UrlPathHelper.removeSemicolonContent): `;params` are cut from every segment, `/admin;x=1/a` is `/admin/a` (Servlet 6 §3.5)',
     read: (path) => (path.includes(';') ? path.replace(PATH_PARAMS, '') : path),
   },
+  /**
+   * Spring AntPathMatcher trimTokens (the default before 4.3.0, CVE-2016-5007): whitespace at a segment edge is
+   * trimmed, `/admin%20` is `/admin`
+   */
   'trim-whitespace': {
     touches: /%/,
     kind: 'rewrite',
-    models:
-      'Spring AntPathMatcher trimTokens (the default before 4.3.0, CVE-2016-5007): whitespace at a segment edge is trimmed, `/admin%20` is `/admin`',
     read: (path) => (path.includes('%') ? path.replace(EDGE_SPACE, '') : path),
   },
+  /**
+   * IIS and other Windows file-backed origins: trailing dots and spaces and the `::$DATA` stream name are dropped
+   * from a name (Win32 path normalisation), `/admin.` is `/admin`
+   */
   'windows-names': {
     touches: /[.%:]/,
     kind: 'rewrite',
-    models:
-      'IIS and other Windows file-backed origins: trailing dots and spaces and the `::$DATA` stream name are dropped from a name (Win32 path normalisation), `/admin.` is `/admin`',
     read: (path) => path.replace(WINDOWS_TAIL, ''),
   },
+  /**
+   * Rails routes end in an optional `(.:format)` (guides: Routing, "Formats"; Journey): `/photos/1.json` is
+   * `/photos/1`, format json
+   */
   'format-suffix': {
     touches: /\./,
     kind: 'alternative',
-    models:
-      'Rails routes end in an optional `(.:format)` (guides: Routing, "Formats"; Journey): `/photos/1.json` is `/photos/1`, format json',
     read: (path) => stripSuffix(path, true),
   },
+  /**
+   * Spring MVC ≤ 5.2 useSuffixPatternMatch (on by default until 5.3): `/users` also matches `/users.*`, from the
+   * first dot
+   */
   'suffix-pattern': {
     touches: /\./,
     kind: 'alternative',
-    models:
-      'Spring MVC ≤ 5.2 useSuffixPatternMatch (on by default until 5.3): `/users` also matches `/users.*`, from the first dot',
     read: (path) => stripSuffix(path, false),
   },
+  /**
+   * Express (strict routing off), Rails (Journey normalize_path), Laravel, Spring ≤ 5.3 (trailing slash match),
+   * ASP.NET Core: `/a/` is `/a`
+   */
   'trailing-slash': {
     touches: /.\/$/,
     kind: 'alternative',
-    models:
-      'Express (strict routing off), Rails (Journey normalize_path), Laravel, Spring ≤ 5.3 (trailing slash match), ASP.NET Core: `/a/` is `/a`',
     read: (path) => {
       if (path.length <= 1 || path.charCodeAt(path.length - 1) !== 47) return path;
       return path.replace(/\/+$/, '') || '/';
     },
   },
+  /**
+   * Express (case sensitive routing off, path-to-regexp with the `i` flag), IIS/ASP.NET, Spring with
+   * setCaseSensitive(false): ASCII letters in either case
+   */
   'case-fold': {
     touches: /[A-Z]/,
     kind: 'rewrite',
-    models:
-      'Express (case sensitive routing off, path-to-regexp with the `i` flag), IIS/ASP.NET, Spring with setCaseSensitive(false): ASCII letters in either case',
     // The path is unchanged: the method map folds both sides (route-trie.ts).
     read: (path) => path,
     foldsCase: true,
   },
+  /**
+   * ASP.NET Core routing (StringComparison.OrdinalIgnoreCase), Java equalsIgnoreCase: letters outside ASCII fold too,
+   * `ı` `İ` `ſ` `K` to `i` `i` `s` `k`
+   */
   'case-fold-unicode': {
     touches: /[A-Z%]/,
     kind: 'rewrite',
-    models:
-      'ASP.NET Core routing (StringComparison.OrdinalIgnoreCase), Java equalsIgnoreCase: letters outside ASCII fold too, `ı` `İ` `ſ` `K` to `i` `i` `s` `k`',
     read: foldUnicode,
     foldsCase: true,
   },
