@@ -87,43 +87,24 @@ export function canonicalPath(rawPath: string): CanonicalPath {
   return { ok: true, path };
 }
 
+/** A run of escapes: one UTF-8 character's bytes are always escaped side by side. */
+const ESCAPE_RUN = /(?:%[0-9A-F]{2})+/g;
+
 /**
  * RFC 3629 §4: the escapes of bytes ≥ 0x80 must spell well-formed UTF-8. An
  * overlong form (`%C0%AF` for `/`), a surrogate or a stray byte reads as `/`,
  * `.` or U+FFFD depending on the decoder (IIS, old Tomcat and Java's modified
- * UTF-8 were each bypassed this way). Returns why, or null when well-formed.
+ * UTF-8 were each bypassed this way). decodeURIComponent refuses exactly those
+ * (ECMA-262 Decode: a URIError unless the octets are valid UTF-8 per RFC 3629).
+ * Returns why, or null when well-formed.
  */
 function invalidUtf8(path: string): string | null {
-  let need = 0; // continuation bytes still expected
-  let low = 0x80; // the range the next continuation byte must fall in (rules out overlongs and surrogates)
-  let high = 0xbf;
-  let start = 0;
-  for (let i = path.indexOf('%'); i !== -1; i = path.indexOf('%', i + 3)) {
-    const byte = Number.parseInt(path.slice(i + 1, i + 3), 16);
-    if (need > 0) {
-      // A continuation must follow its lead byte directly.
-      if (i !== start || byte < low || byte > high) return malformed(path, i);
-      need--;
-      low = 0x80;
-      high = 0xbf;
-      start = i + 3;
-      continue;
+  for (const [run] of path.matchAll(ESCAPE_RUN)) {
+    try {
+      decodeURIComponent(run);
+    } catch {
+      return `invalid or overlong UTF-8 in percent-encoding "${run.length > 36 ? `${run.slice(0, 36)}…` : run}"`;
     }
-    if (byte < 0x80) continue;
-    if (byte >= 0xc2 && byte <= 0xdf) need = 1;
-    else if (byte >= 0xe0 && byte <= 0xef) {
-      need = 2;
-      if (byte === 0xe0) low = 0xa0; // overlong
-      if (byte === 0xed) high = 0x9f; // UTF-16 surrogates
-    } else if (byte >= 0xf0 && byte <= 0xf4) {
-      need = 3;
-      if (byte === 0xf0) low = 0x90; // overlong
-      if (byte === 0xf4) high = 0x8f; // beyond U+10FFFF
-    } else return malformed(path, i);
-    start = i + 3;
   }
-  return need > 0 ? malformed(path, path.length) : null;
+  return null;
 }
-
-const malformed = (path: string, at: number) =>
-  `invalid or overlong UTF-8 in percent-encoding near "${path.slice(Math.max(0, at - 6), at + 3)}"`;
