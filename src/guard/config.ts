@@ -7,10 +7,19 @@ import { isMethodToken } from './map/methods.ts';
 import { type OriginProfile, originProfile, PROFILE_NAMES, type ProfileName } from './request/profiles.ts';
 import { isSubtree } from './request/subtree.ts';
 
-export type UnmatchedPolicy = 'forward' | '404';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+/** The values of the settings that take one word; the messages quote the same lists. */
+const MODES = ['enforce', 'report'] as const;
+const UNMATCHED_POLICIES = ['forward', '404'] as const;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'off'] as const;
+
+const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(', ');
+const ONE_OF = 'one of ';
+const FLAG = '"true" or "false"';
+
+export type UnmatchedPolicy = (typeof UNMATCHED_POLICIES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
 /** `report`: forward everything as it arrived and log what `enforce` would have refused (docs/rollout.md). */
-export type Mode = 'enforce' | 'report';
+export type Mode = (typeof MODES)[number];
 
 export interface CorsConfig {
   /** Allowed page origins; `*` allows any. */
@@ -49,7 +58,7 @@ export interface Config {
  * setting: add a row here, a field to GuardOptions, and read it in parseConfig.
  */
 export const SETTINGS = [
-  { variable: 'MODE', option: 'mode', default: 'enforce', accepts: 'one of "enforce", "report"' },
+  { variable: 'MODE', option: 'mode', default: 'enforce', accepts: ONE_OF + quoted(MODES) },
   {
     variable: 'ORIGIN',
     option: 'origin',
@@ -57,21 +66,21 @@ export const SETTINGS = [
     accepts:
       'an http(s) origin such as "http://127.0.0.1:9000" (no path, query or fragment), or "" to forward to the request URL',
   },
-  { variable: 'UNMATCHED', option: 'unmatched', default: 'forward', accepts: 'one of "forward", "404"' },
+  { variable: 'UNMATCHED', option: 'unmatched', default: 'forward', accepts: ONE_OF + quoted(UNMATCHED_POLICIES) },
   {
     variable: 'UNMATCHED_404',
     option: 'unmatched404',
     default: '',
     accepts: '"" or a comma list of path prefixes ending in "/*", such as "/api/*, /admin/*"',
   },
-  { variable: 'STRICT_TRAILING_SLASH', option: 'strictTrailingSlash', default: 'false', accepts: '"true" or "false"' },
-  { variable: 'CASE_INSENSITIVE', option: 'caseInsensitive', default: 'false', accepts: '"true" or "false"' },
-  { variable: 'STRIP_METHOD_OVERRIDE', option: 'stripMethodOverride', default: 'false', accepts: '"true" or "false"' },
+  { variable: 'STRICT_TRAILING_SLASH', option: 'strictTrailingSlash', default: 'false', accepts: FLAG },
+  { variable: 'CASE_INSENSITIVE', option: 'caseInsensitive', default: 'false', accepts: FLAG },
+  { variable: 'STRIP_METHOD_OVERRIDE', option: 'stripMethodOverride', default: 'false', accepts: FLAG },
   {
     variable: 'ORIGIN_PROFILE',
     option: 'originProfile',
     default: 'any',
-    accepts: `one or a comma list of ${PROFILE_NAMES.map((name) => `"${name}"`).join(', ')} (docs/readings.md)`,
+    accepts: `one or a comma list of ${quoted(PROFILE_NAMES)} (docs/readings.md)`,
   },
   {
     variable: 'CORS_ALLOW_ORIGINS',
@@ -91,13 +100,13 @@ export const SETTINGS = [
     variable: 'CORS_ALLOW_CREDENTIALS',
     option: 'cors.allowCredentials',
     default: 'false',
-    accepts: '"true" or "false"',
+    accepts: FLAG,
   },
   {
     variable: 'LOG_LEVEL',
     option: 'logLevel',
     default: 'info',
-    accepts: 'one of "debug", "info", "warn", "error", "off"',
+    accepts: ONE_OF + quoted(LOG_LEVELS),
   },
   {
     variable: 'LOG_SAMPLE',
@@ -130,13 +139,6 @@ export type Setting = (typeof SETTINGS)[number]['variable'];
 export const DEFAULTS = Object.fromEntries(SETTINGS.map((row) => [row.variable, row.default])) as {
   readonly [S in Setting]: Extract<(typeof SETTINGS)[number], { variable: S }>['default'];
 };
-
-const ROWS = new Map<string, SettingRow>(SETTINGS.map((row) => [row.variable, row]));
-
-/** The table row of a setting. */
-export function settingRow(setting: Setting): SettingRow {
-  return ROWS.get(setting) as SettingRow;
-}
 
 /**
  * `createGuard(router, options)`: the Worker variables, typed, for code.
@@ -228,15 +230,15 @@ export class ConfigError extends Error {
   readonly summary: string;
 
   constructor(setting: Setting, value: string, expected: string, option?: string) {
-    const what = option === undefined ? setting : `option ${option}`;
-    const also = option === undefined ? '' : ` (variable ${setting})`;
-    super(`method-guard: invalid ${what}=${JSON.stringify(redacted(value))}${also}: expected ${expected}`);
+    const what = `method-guard: invalid ${option === undefined ? setting : `option ${option}`}`;
+    const rest = `${option === undefined ? '' : ` (variable ${setting})`}: expected ${expected}`;
+    super(`${what}=${JSON.stringify(redacted(value))}${rest}`);
     this.name = 'ConfigError';
     this.setting = setting;
     this.value = redacted(value);
     this.expected = expected;
     this.option = option;
-    this.summary = `method-guard: invalid ${what}${also}: expected ${expected}`;
+    this.summary = what + rest;
   }
 }
 
@@ -274,7 +276,7 @@ type Env = Partial<Record<Setting, unknown>>;
 
 /** A bad value for `setting`, in the words of its table row. */
 function invalid(setting: Setting, value: string): ConfigError {
-  return new ConfigError(setting, value, settingRow(setting).accepts);
+  return new ConfigError(setting, value, (SETTINGS.find((row) => row.variable === setting) as SettingRow).accepts);
 }
 
 function read(env: Env, setting: Setting): string {
@@ -452,16 +454,16 @@ function parseSettings(env: Env): Config {
   const strictTrailingSlash = flag(env, 'STRICT_TRAILING_SLASH');
   const caseInsensitive = flag(env, 'CASE_INSENSITIVE');
   return {
-    mode: oneOf(env, 'MODE', ['enforce', 'report'] as const),
+    mode: oneOf(env, 'MODE', MODES),
     origin: parseOrigin(env),
-    unmatched: oneOf(env, 'UNMATCHED', ['forward', '404'] as const),
+    unmatched: oneOf(env, 'UNMATCHED', UNMATCHED_POLICIES),
     unmatched404: prefixes(env, 'UNMATCHED_404'),
     strictTrailingSlash,
     caseInsensitive,
     stripMethodOverride: flag(env, 'STRIP_METHOD_OVERRIDE'),
     originProfile: parseOriginProfile(env, { caseInsensitive, strictTrailingSlash }),
     cors: parseCors(env),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'off'] as const),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS),
     logSample: fraction(env, 'LOG_SAMPLE'),
     guardId: parseGuardId(env),
   };
