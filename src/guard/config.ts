@@ -274,43 +274,32 @@ function editDistance(a: string, b: string): number {
 
 type Env = Partial<Record<Setting, unknown>>;
 
-/** A bad value for `setting`, in the words of its table row. */
-function invalid(setting: Setting, value: string): ConfigError {
-  return new ConfigError(setting, value, (SETTINGS.find((row) => row.variable === setting) as SettingRow).accepts);
-}
-
 function read(env: Env, setting: Setting): string {
   const value = env[setting];
   if (value === undefined || value === null) return DEFAULTS[setting];
   return String(value).trim();
 }
 
-function oneOf<T extends string>(env: Env, setting: Setting, allowed: readonly T[]): T {
-  const value = read(env, setting).toLowerCase();
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw invalid(setting, read(env, setting));
-}
-
-function flag(env: Env, setting: Setting): boolean {
-  const value = read(env, setting).toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(value)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(value)) return false;
-  throw invalid(setting, read(env, setting));
-}
-
-function fraction(env: Env, setting: Setting): number {
+/**
+ * The setting as `parse` reads its text, or a ConfigError in the words of its
+ * table row when `parse` finds nothing valid there (undefined).
+ */
+function parsed<T>(env: Env, setting: Setting, parse: (text: string) => T | undefined): T {
   const text = read(env, setting);
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || value < 0 || value > 1) throw invalid(setting, text);
-  return value;
+  const value = parse(text);
+  if (value !== undefined) return value;
+  throw new ConfigError(setting, text, (SETTINGS.find((row) => row.variable === setting) as SettingRow).accepts);
 }
 
-function prefixes(env: Env, setting: Setting): string[] {
-  const text = read(env, setting);
-  const items = list(text);
-  if (!items.every(isSubtree)) throw invalid(setting, text);
-  return items;
-}
+const oneOf = <T extends string>(env: Env, setting: Setting, allowed: readonly T[]): T =>
+  parsed(env, setting, (text) => allowed.find((value) => value === text.toLowerCase()));
+
+const flag = (env: Env, setting: Setting): boolean =>
+  parsed(env, setting, (text) => {
+    const word = text.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(word)) return true;
+    return ['false', '0', 'no', 'off', ''].includes(word) ? false : undefined;
+  });
 
 function list(value: string): string[] {
   return value
@@ -319,35 +308,49 @@ function list(value: string): string[] {
     .filter(Boolean);
 }
 
-function parseOrigin(env: Env): URL | null {
-  const value = read(env, 'ORIGIN');
-  if (value === '') return null;
+/** No path, query, fragment or credentials: requests are forwarded to the origin alone. */
+function bareOrigin(text: string): URL | undefined {
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(text);
   } catch {
-    throw invalid('ORIGIN', value);
+    return undefined;
   }
   const bare = url.pathname === '/' && url.search === '' && url.hash === '' && !url.username && !url.password;
-  if (!(url.protocol === 'http:' || url.protocol === 'https:') || !bare) throw invalid('ORIGIN', value);
-  return url;
+  return (url.protocol === 'http:' || url.protocol === 'https:') && bare ? url : undefined;
+}
+
+/** The page origins of a comma list, each exactly an origin (no path), or undefined. */
+function pageOrigins(text: string): Set<string> | undefined {
+  const origins = new Set<string>();
+  for (const origin of list(text)) {
+    try {
+      const url = new URL(origin);
+      if (url.origin === origin.replace(/\/$/, '')) {
+        origins.add(url.origin);
+        continue;
+      }
+    } catch {}
+    return undefined;
+  }
+  return origins;
 }
 
 function parseCors(env: Env): CorsConfig | null {
   // Every CORS setting is checked even while CORS is off: a typo should not wait
   // to surface until the day CORS_ALLOW_ORIGINS is set.
-  const maxAgeText = read(env, 'CORS_MAX_AGE');
-  const maxAge = Number(maxAgeText);
-  if (!/^\d+$/.test(maxAgeText) || !Number.isSafeInteger(maxAge)) throw invalid('CORS_MAX_AGE', maxAgeText);
-  const headers = read(env, 'CORS_ALLOW_HEADERS');
+  const maxAge = parsed(env, 'CORS_MAX_AGE', (text) =>
+    /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined,
+  );
   // A header name is an RFC 9110 token, the same grammar as a method name.
-  if (!list(headers).every((name) => name === '*' || isMethodToken(name))) {
-    throw invalid('CORS_ALLOW_HEADERS', headers);
-  }
+  const headers = parsed(env, 'CORS_ALLOW_HEADERS', (text) =>
+    list(text).every((name) => name === '*' || isMethodToken(name)) ? text : undefined,
+  );
   const allowCredentials = flag(env, 'CORS_ALLOW_CREDENTIALS');
-  const origins = read(env, 'CORS_ALLOW_ORIGINS');
-  if (origins === '') return null;
-  const allowOrigins = origins === '*' ? '*' : new Set(list(origins).map((o) => checkedPageOrigin(o, origins)));
+  const allowOrigins = parsed(env, 'CORS_ALLOW_ORIGINS', (text) =>
+    text === '' ? null : text === '*' ? '*' : pageOrigins(text),
+  );
+  if (allowOrigins === null) return null;
   if (allowCredentials && allowOrigins === '*') {
     // Fetch standard: a credentialed response may not use the `*` wildcard origin.
     throw new ConfigError(
@@ -366,22 +369,6 @@ function parseCors(env: Env): CorsConfig | null {
     );
   }
   return { allowOrigins, allowHeaders: headers === '' ? null : list(headers), maxAge, allowCredentials };
-}
-
-/** A Via received-by (RFC 9110 §7.6.3): a pseudonym token or host[:port], nothing that ends an entry. */
-function parseGuardId(env: Env): string | null {
-  const value = read(env, 'GUARD_ID');
-  if (value === '') return null;
-  if (!/^[A-Za-z0-9._:-]+$/.test(value)) throw invalid('GUARD_ID', value);
-  return value;
-}
-
-function checkedPageOrigin(origin: string, whole: string): string {
-  try {
-    const url = new URL(origin);
-    if (url.origin === origin.replace(/\/$/, '')) return url.origin;
-  } catch {}
-  throw invalid('CORS_ALLOW_ORIGINS', whole);
 }
 
 /** An option's value at its dotted path (`cors.maxAge`); undefined when not given. */
@@ -443,28 +430,31 @@ export function parseConfig(env: Env, options: GuardOptions = {}): Config {
   }
 }
 
-function parseOriginProfile(env: Env, settings: { caseInsensitive: boolean; strictTrailingSlash: boolean }) {
-  const value = read(env, 'ORIGIN_PROFILE');
-  const profile = originProfile(list(value.toLowerCase()), settings);
-  if ('unknown' in profile) throw invalid('ORIGIN_PROFILE', value);
-  return profile;
-}
-
 function parseSettings(env: Env): Config {
   const strictTrailingSlash = flag(env, 'STRICT_TRAILING_SLASH');
   const caseInsensitive = flag(env, 'CASE_INSENSITIVE');
   return {
     mode: oneOf(env, 'MODE', MODES),
-    origin: parseOrigin(env),
+    origin: parsed(env, 'ORIGIN', (text) => (text === '' ? null : bareOrigin(text))),
     unmatched: oneOf(env, 'UNMATCHED', UNMATCHED_POLICIES),
-    unmatched404: prefixes(env, 'UNMATCHED_404'),
+    unmatched404: parsed(env, 'UNMATCHED_404', (text) => (list(text).every(isSubtree) ? list(text) : undefined)),
     strictTrailingSlash,
     caseInsensitive,
     stripMethodOverride: flag(env, 'STRIP_METHOD_OVERRIDE'),
-    originProfile: parseOriginProfile(env, { caseInsensitive, strictTrailingSlash }),
+    originProfile: parsed(env, 'ORIGIN_PROFILE', (text) => {
+      const profile = originProfile(list(text.toLowerCase()), { caseInsensitive, strictTrailingSlash });
+      return 'unknown' in profile ? undefined : profile;
+    }),
     cors: parseCors(env),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS),
-    logSample: fraction(env, 'LOG_SAMPLE'),
-    guardId: parseGuardId(env),
+    // Number("") is 0: an empty text is no fraction; NaN fails the range.
+    logSample: parsed(env, 'LOG_SAMPLE', (text) => {
+      const value = Number(text);
+      return text !== '' && value >= 0 && value <= 1 ? value : undefined;
+    }),
+    // A Via received-by (RFC 9110 §7.6.3): a pseudonym token or host[:port], nothing that ends an entry.
+    guardId: parsed(env, 'GUARD_ID', (text) =>
+      text === '' ? null : /^[A-Za-z0-9._:-]+$/.test(text) ? text : undefined,
+    ),
   };
 }
