@@ -8,9 +8,7 @@
  *   gets 405 with `Allow` (GET implies HEAD; OPTIONS is always answered).
  * - A path no route matches follows UNMATCHED (forward by default, or 404).
  */
-// The Router module alone: the package index also builds json(), text(), html()…
-// when it loads, and a bundler must keep those calls (itty declares no sideEffects).
-import { Router } from 'itty-router/Router';
+import { Router } from 'itty-router';
 
 const router = Router();
 
