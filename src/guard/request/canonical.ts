@@ -99,6 +99,11 @@ const ESCAPE_RUN = /(?:%[0-9A-F]{2})+/g;
  * Returns why, or null when well-formed.
  */
 function invalidUtf8(path: string): string | null {
+  try {
+    decodeURIComponent(path);
+    return null;
+  } catch {}
+  // Which run: the message quotes it.
   for (const [run] of path.matchAll(ESCAPE_RUN)) {
     try {
       decodeURIComponent(run);
