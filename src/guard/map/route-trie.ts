@@ -11,14 +11,25 @@
  * route (a custom RegExp passed via `routes`, regex syntax in a path) is left to
  * the reference scan, whose answer is merged in. test/unit/route-trie.test.ts
  * holds the result equal to the scan over random route tables.
+ *
+ * Which routes the trie holds is settled when the map is compiled; the trie
+ * itself grows as lookups walk it. A Worker compiles the map on its first
+ * request, and with 10,000 routes building every node up front was most of
+ * that request's latency (docs/performance.md): a node keeps the routes that
+ * pass through it until a walk first reaches it, so a request pays only for
+ * the nodes its path touches.
  */
 import type { RouteEntry } from 'itty-router';
 import { type Declared, union } from './methods.ts';
 import { type MethodMap, type MethodMapOptions, patternOrder, routePattern } from './scan.ts';
 
-/** One `/segment` of a route's path, read the way itty's RegExp reads it. */
-type Step =
-  | { readonly kind: 'literal'; readonly text: string } // /items      that exact segment
+/**
+ * One `/segment` of a route's path, read the way itty's RegExp reads it: a
+ * literal segment is its text (folded when case-insensitive), any other form a step.
+ */
+type Step = string | PatternStep;
+
+type PatternStep =
   | { readonly kind: 'param' } //                          /:id        any one non-empty segment
   | { readonly kind: 'optional' } //                       /:id?       that, or nothing
   | { readonly kind: 'greedy' } //                         /:rest+     "/" + anything, slashes included
@@ -26,17 +37,19 @@ type Step =
   | { readonly kind: 'wildcard' } //                       /*          nothing, or "/" + anything but a line break
   | { readonly kind: 'mixed'; readonly regexp: RegExp }; // /:name.:ext one segment, tested with itty's own RegExp
 
-type PatternStep = Exclude<Step, { kind: 'literal' }>;
-
 interface Node {
   /** Unique within its trie: marks where the walk has been. */
   readonly id: number;
+  /** How many steps lead here from the root: the index of the step its routes take next. */
+  readonly depth: number;
   /** Null until a literal step leaves this node: most nodes are leaves, and a table has thousands. */
   literals: Map<string, Node> | null;
-  /** Non-literal steps: a handful per node, all of them tried. */
-  readonly patterns: { readonly step: PatternStep; readonly next: Node }[];
+  /** Non-literal steps: a handful per node, all of them tried. Null until one leaves this node. */
+  patterns: { readonly step: PatternStep; readonly next: Node }[] | null;
   /** What the routes ending at this node declare; null if none does. */
   declared: { readonly methods: Set<string>; all: boolean; readonly patterns: string[] } | null;
+  /** Indexes of the routes through this node not yet placed below it: placed when a walk first reaches it. */
+  pending: number[] | null;
 }
 
 /** itty-router 5 (Router.mjs) turns a path into its RegExp with these rewrites, in this order. */
@@ -52,7 +65,13 @@ const ittySource = (path: string) => ITTY_REWRITES.reduce((source, [from, to]) =
 /** Characters that mean something in a RegExp; `.` is not one, itty escapes it. */
 const LITERAL = /^[^\\^$|?*+()[\]{}:]+$/;
 const PARAM = /^:\w+(\?|\+|\+\?)?$/;
-const PARAM_KINDS = { '': 'param', '?': 'optional', '+': 'greedy', '+?': 'optional-greedy' } as const;
+const PARAM_STEPS: Readonly<Record<string, PatternStep>> = {
+  '': { kind: 'param' },
+  '?': { kind: 'optional' },
+  '+': { kind: 'greedy' },
+  '+?': { kind: 'optional-greedy' },
+};
+const WILDCARD: PatternStep = { kind: 'wildcard' };
 /** Literal text and `:name`/`:name?` within one segment, e.g. `:name.:ext` or `v:major.:minor?`. */
 const MIXED = /^(?:[^\\^$|?*+()[\]{}:]|:\w+\??)+$/;
 /** itty folds the `/` before a leading `:name?` into the optional group: the segment may vanish, slash and all. */
@@ -63,13 +82,13 @@ const SLASH = 47;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 function parseSegment(text: string, caseInsensitive: boolean): Step | null {
-  if (text === '*') return { kind: 'wildcard' };
+  if (text === '*') return WILDCARD;
   const param = PARAM.exec(text);
-  if (param) return { kind: PARAM_KINDS[(param[1] ?? '') as keyof typeof PARAM_KINDS] };
+  if (param) return PARAM_STEPS[param[1] ?? ''] as PatternStep;
   if (LITERAL.test(text)) {
     // The `i` flag folds non-ASCII letters its own way; such literals stay with the scan.
-    if (!caseInsensitive) return { kind: 'literal', text };
-    return ASCII.test(text) ? { kind: 'literal', text: text.toLowerCase() } : null;
+    if (!caseInsensitive) return text;
+    return ASCII.test(text) ? text.toLowerCase() : null;
   }
   if (MIXED.test(text) && !LEADING_OPTIONAL.test(text)) {
     return { kind: 'mixed', regexp: new RegExp(`^${ittySource(`/${text}`)}$`, caseInsensitive ? 'i' : '') };
@@ -77,7 +96,17 @@ function parseSegment(text: string, caseInsensitive: boolean): Step | null {
   return null;
 }
 
-/** A path's steps and the source of the RegExp itty builds from it. */
+/**
+ * Is `source` (a RegExp's) the text of `pattern`? RegExp#source may write a
+ * `/` as `\/` (ECMA-262 EscapePattern; V8 does so outside character classes):
+ * that is the same RegExp. `pattern` holds a backslash only before a `.`, so no
+ * escaped backslash before a slash can pass for an escaped slash. Comparing
+ * text spares a `new RegExp` per path on the first request (docs/performance.md).
+ */
+const isSourceOf = (source: string, pattern: string) =>
+  source.length >= pattern.length && source.replaceAll('\\/', '/') === pattern;
+
+/** A path's steps and the text of the RegExp itty builds from it. */
 interface ParsedPath {
   readonly source: string;
   readonly steps: readonly Step[];
@@ -92,17 +121,12 @@ function parsePath(path: string, caseInsensitive: boolean): ParsedPath | null {
     if (step === null) return null;
     steps.push(step);
   }
-  try {
-    return { source: new RegExp(`^${ittySource(path)}/*$`).source, steps };
-  } catch {
-    return null; // e.g. a repeated param name: not a RegExp at all
-  }
+  return { source: `^${ittySource(path)}/*$`, steps };
 }
 
 /**
  * The route's steps, or null if the trie cannot stand for its RegExp exactly.
- * Routes repeat paths (one per method): `parsed` holds each path's parse, so a
- * 10,000-route table builds half as many RegExps on the first request.
+ * Routes repeat paths (one per method): `parsed` holds each path's parse.
  */
 function stepsOf(
   route: RouteEntry,
@@ -117,19 +141,23 @@ function stepsOf(
     parsed.set(path, parse);
   }
   // The path must be where the RegExp came from (not so for a custom `routes` entry).
-  return parse !== null && parse.source === match.source ? parse.steps : null;
+  return parse !== null && isSourceOf(match.source, parse.source) ? parse.steps : null;
 }
 
-function childFor(node: Node, step: Step, newNode: () => Node): Node {
-  if (step.kind === 'literal') {
+function childFor(node: Node, step: Step, newNode: (depth: number) => Node): Node {
+  if (typeof step === 'string') {
     node.literals ??= new Map();
-    const next = node.literals.get(step.text) ?? newNode();
-    node.literals.set(step.text, next);
+    let next = node.literals.get(step);
+    if (!next) {
+      next = newNode(node.depth + 1);
+      node.literals.set(step, next);
+    }
     return next;
   }
+  node.patterns ??= [];
   let edge = node.patterns.find((p) => patternKey(p.step) === patternKey(step));
   if (!edge) {
-    edge = { step, next: newNode() };
+    edge = { step, next: newNode(node.depth + 1) };
     node.patterns.push(edge);
   }
   return edge.next;
@@ -148,9 +176,12 @@ interface Walk {
   readonly found: Node[];
   /** (node, pos) pairs already reached through a step of variable length. */
   seen: Set<number> | null;
+  /** Places a node's pending routes below it (compileRouteTrie). */
+  readonly grow: (node: Node) => void;
 }
 
 function visit(walk: Walk, node: Node, pos: number): void {
+  if (node.pending) walk.grow(node);
   if (node.declared && pos >= walk.end) walk.found.push(node);
   explore(walk, node, pos);
 }
@@ -172,7 +203,7 @@ function visitOnce(walk: Walk, node: Node, pos: number): void {
 function explore(walk: Walk, node: Node, pos: number): void {
   const { key } = walk;
   if (key.charCodeAt(pos) !== SLASH) {
-    for (const { step, next } of node.patterns) {
+    for (const { step, next } of node.patterns ?? []) {
       if (step.kind === 'optional' || step.kind === 'optional-greedy' || step.kind === 'wildcard')
         visitOnce(walk, next, pos);
     }
@@ -185,7 +216,7 @@ function explore(walk: Walk, node: Node, pos: number): void {
     const next = node.literals?.get(key.slice(pos + 1, segmentEnd));
     if (next) visit(walk, next, segmentEnd);
   }
-  for (const { step, next } of node.patterns) {
+  for (const { step, next } of node.patterns ?? []) {
     switch (step.kind) {
       case 'param':
         if (nonEmpty) visit(walk, next, segmentEnd);
@@ -232,34 +263,55 @@ export function compileRouteTrie(
   options: MethodMapOptions,
   scan: (routes: readonly RouteEntry[], options: MethodMapOptions) => MethodMap,
 ): MethodMap {
-  const nodes: Node[] = [];
-  const newNode = (): Node => {
-    const node: Node = { id: nodes.length, literals: null, patterns: [], declared: null };
-    nodes.push(node);
-    return node;
-  };
-  const root = newNode();
+  let nodes = 0;
+  const newNode = (depth: number): Node => ({
+    id: nodes++,
+    depth,
+    literals: null,
+    patterns: null,
+    declared: null,
+    pending: null,
+  });
+  const root = newNode(0);
+  root.pending = [];
+  /** Each route's steps, by its index in `routes`; null for the routes left to the scan. */
+  const stepsByRoute: (readonly Step[] | null)[] = [];
   const unrepresented: RouteEntry[] = [];
-  const order = patternOrder(routes);
   const parsed = new Map<string, ParsedPath | null>();
   for (const route of routes) {
-    const pattern = routePattern(route[3], route[1]);
     const steps = stepsOf(route, options.caseInsensitive, parsed);
-    if (steps === null) {
-      unrepresented.push(route);
-      continue;
-    }
-    let node = root;
-    for (const step of steps) node = childFor(node, step, newNode);
-    node.declared ??= { methods: new Set(), all: false, patterns: [] };
-    if (!node.declared.patterns.includes(pattern)) node.declared.patterns.push(pattern);
-    const method = String(route[0]).toUpperCase();
-    if (method === 'ALL') node.declared.all = true;
-    else node.declared.methods.add(method);
+    if (steps === null) unrepresented.push(route);
+    else root.pending.push(stepsByRoute.length);
+    stepsByRoute.push(steps);
   }
-  const byOrder = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
-  for (const node of nodes) node.declared?.patterns.sort(byOrder);
   const fallback = unrepresented.length > 0 ? scan(unrepresented, options) : null;
+  let order: ReadonlyMap<string, number> | null = null;
+  const byOrder = (a: string, b: string) => {
+    order ??= patternOrder(routes);
+    return (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  };
+
+  const grow = (node: Node) => {
+    for (const index of node.pending ?? []) {
+      const route = routes[index] as RouteEntry;
+      const step = (stepsByRoute[index] as readonly Step[])[node.depth];
+      if (step !== undefined) {
+        const next = childFor(node, step, newNode);
+        next.pending ??= [];
+        next.pending.push(index);
+        continue;
+      }
+      const pattern = routePattern(route[3], route[1]);
+      node.declared ??= { methods: new Set(), all: false, patterns: [] };
+      if (!node.declared.patterns.includes(pattern)) node.declared.patterns.push(pattern);
+      const method = String(route[0]).toUpperCase();
+      if (method === 'ALL') node.declared.all = true;
+      else node.declared.methods.add(method);
+    }
+    node.pending = null;
+    // A pattern's first place may be a route left to the scan: order by the rules, not by arrival.
+    if (node.declared && node.declared.patterns.length > 1) node.declared.patterns.sort(byOrder);
+  };
 
   return {
     lookup(key) {
@@ -269,7 +321,7 @@ export function compileRouteTrie(
       let end = path.length;
       // Otherwise itty's `/*$` tail lets trailing slashes match.
       if (!options.strictTrailingSlash) while (end > 0 && path.charCodeAt(end - 1) === SLASH) end--;
-      const walk: Walk = { key: path, end, found: [], seen: null };
+      const walk: Walk = { key: path, end, found: [], seen: null, grow };
       visit(walk, root, 0);
 
       const declared: Declared[] = walk.found.map((node) => node.declared as Declared);
