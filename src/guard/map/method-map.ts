@@ -30,6 +30,7 @@ type Compile = (routes: readonly RouteEntry[], options: MethodMapOptions) => One
 
 /** itty names a param's group after it (`(?<userId>`): not a letter any path is compared with. */
 const GROUP_NAME = /\?<\w+>/g;
+const CAPITAL = /[A-Z]/;
 
 function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, compile: Compile): MethodMap {
   const modes = new Map<boolean, OneModeMap>();
@@ -44,9 +45,12 @@ function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, com
   const own = forMode(options.caseInsensitive);
   return {
     lookup: (key, mode) => (mode ? forMode(mode.caseInsensitive) : own).lookup(key),
-    caseMatters: routes.some(
-      ([, match]) => match.flags.includes('i') || /[A-Z]/.test(match.source.replace(GROUP_NAME, '')),
-    ),
+    caseMatters: routes.some(({ 1: match }) => {
+      if (match.flags.includes('i')) return true;
+      // Only a source with a capital is worth cutting the group names out of (most have none).
+      const { source } = match;
+      return CAPITAL.test(source) && CAPITAL.test(source.replace(GROUP_NAME, ''));
+    }),
   };
 }
 
