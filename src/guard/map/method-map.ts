@@ -31,6 +31,19 @@ type Compile = (routes: readonly RouteEntry[], options: MethodMapOptions) => One
 /** itty names a param's group after it (`(?<userId>`): not a letter any path is compared with. */
 const GROUP_NAME = /\?<\w+>/g;
 const CAPITAL = /[A-Z]/;
+/**
+ * RegExp text that matches a path without capitals the same with the `i` flag
+ * as without: no letter in upper case, no escape or class that could name one
+ * (`\x41`, `[!-_]`), only the classes itty writes (`[^/]`, `[^./]`, `[^]`).
+ * Without `u`, `i` relates an ASCII letter to its other case only (ECMA-262
+ * Canonicalize), so such a RegExp cannot tell a lowercase ASCII path from itself folded.
+ */
+const CASE_BLIND = /^(?:[^A-Z\\[]|\\[./]|\[\^[./]*\])*$/;
+/** A path with a letter `i` may relate to another: a capital, or anything outside ASCII. */
+const FOLDABLE = /[A-Z\u0080-\uffff]/;
+
+const caseBlind = ({ 1: match }: RouteEntry) =>
+  !match.flags.includes('i') && CASE_BLIND.test(match.source.replace(GROUP_NAME, ''));
 
 function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, compile: Compile): MethodMap {
   const modes = new Map<boolean, OneModeMap>();
@@ -55,7 +68,27 @@ function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, com
 }
 
 export function compileMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
-  return withModes(routes, options, (r, o) => compileRouteTrie(r, o, scanOneMode));
+  const compile: Compile = (r, o) => compileRouteTrie(r, o, scanOneMode);
+  const map = withModes(routes, options, compile);
+  /** The routes that are not case-blind, in both modes: built on the first lookup across modes. */
+  let caseSensitive: MethodMap | null = null;
+  return {
+    caseMatters: map.caseMatters,
+    // With a route spelled in capitals (GitHub's `projectsV2`), a folding reading (Express, ASP.NET) asks about
+    // every path in the other mode too. A lowercase ASCII path matches each case-blind route alike in both modes:
+    // unless a route that is not matches it in either mode, the own map answers, and the other is never compiled.
+    lookup(key, mode) {
+      if (mode && mode.caseInsensitive !== options.caseInsensitive && !FOLDABLE.test(key)) {
+        caseSensitive ??= withModes(
+          routes.filter((route) => !caseBlind(route)),
+          options,
+          compile,
+        );
+        if (caseSensitive.lookup(key) === null && caseSensitive.lookup(key, mode) === null) return map.lookup(key);
+      }
+      return map.lookup(key, mode);
+    },
+  };
 }
 
 /** Reference implementation: itty's own linear regex scan, in every mode. */

@@ -334,8 +334,18 @@ export function compileRouteTrie(
     if (node.declared && node.declared.patterns.length > 1) node.declared.patterns.sort(byOrder);
   };
 
+  // Readings ask about one path several times (readings.ts: each form, each mode): the last answer is kept.
+  let lastKey: string | null = null;
+  let lastAnswer: Declared | null = null;
+  const answer = (key: string, declared: Declared | null) => {
+    lastKey = key;
+    lastAnswer = declared;
+    return declared;
+  };
+
   return {
     lookup(key) {
+      if (key === lastKey) return lastAnswer;
       let path = options.caseInsensitive ? foldAscii(key) : key;
       // Strict patterns end in `$`, not `/*$`: the root "/" is then the empty path, as in scanMethodMap.
       if (options.strictTrailingSlash && path === '/') path = '';
@@ -348,8 +358,8 @@ export function compileRouteTrie(
       const declared: Declared[] = walk.found.map((node) => node.declared as Declared);
       const scanned = fallback?.lookup(key);
       if (scanned) declared.push(scanned);
-      if (declared.length === 0) return null;
-      return declared.length === 1 ? (declared[0] as Declared) : union(declared, byOrder);
+      if (declared.length === 0) return answer(key, null);
+      return answer(key, declared.length === 1 ? (declared[0] as Declared) : union(declared, byOrder));
     },
   };
 }
