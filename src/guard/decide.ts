@@ -94,7 +94,9 @@ export type RouteMatch =
  * (intersection). A reading that matches no route adds no constraint.
  */
 export function matchRoutes(map: MethodMap, path: string, profile: OriginProfile): RouteMatch {
-  const read = readPath(path, profile.plans, map.caseMatters, profile.touches);
+  // A path no reading touches is read as itself; folding it then matters only where the map says it may.
+  const caseMatters = map.caseMatters && (profile.touches.test(path) || map.caseMattersAt(path));
+  const read = readPath(path, profile.plans, caseMatters, profile.touches);
   if (!Array.isArray(read)) return { ok: false, reason: read.ambiguous };
   const declared: Declared[] = [];
   const readings: OriginReading[] = [];

@@ -207,3 +207,33 @@ describe('decide: GET and HEAD with content', () => {
     expect(decision('POST', '/api/items', {}, { 'content-length': '8' })).toMatchObject({ action: 'pass' });
   });
 });
+
+describe('decide: folding case when one route is spelled in capitals', () => {
+  const capitals = Router().get('/projectsV2').get('/repos/:owner');
+  function decideOn(method: string, path: string, profile: string): Decision {
+    const config = parseConfig({ ORIGIN: 'http://127.0.0.1:9000', ORIGIN_PROFILE: profile });
+    const url = new URL(path, 'http://guard.test');
+    return decide(compileMethodMap(capitals.routes, config), { method, url, headers: new Headers() }, config);
+  }
+
+  it('refuses a lowercase spelling of that route where the origin folds case', () => {
+    expect(decideOn('DELETE', '/projectsv2', 'express')).toMatchObject({
+      status: 405,
+      allow: ['GET', 'HEAD', 'OPTIONS'],
+    });
+  });
+
+  it('refuses it too when a reading changes the path before it is folded (IIS drops a trailing dot)', () => {
+    expect(decideOn('DELETE', '/projectsv2.', 'aspnet')).toMatchObject({
+      status: 405,
+      allow: ['GET', 'HEAD', 'OPTIONS'],
+    });
+  });
+
+  it('reads a path no such route matches once, exactly: its 405 names no folded reading', () => {
+    expect(decideOn('DELETE', '/repos/octo', 'express')).toMatchObject({
+      status: 405,
+      detail: 'DELETE is not allowed on /repos/octo',
+    });
+  });
+});

@@ -24,6 +24,12 @@ export interface MethodMap {
    * only then can folding an all-lowercase path change what matches.
    */
   readonly caseMatters: boolean;
+  /**
+   * `caseMatters` for one path: false also where the path has no capital (nor
+   * anything outside ASCII) and no route that is not case-blind matches it in
+   * either mode, as every other route matches it alike folded or not.
+   */
+  caseMattersAt(path: string): boolean;
 }
 
 type Compile = (routes: readonly RouteEntry[], options: MethodMapOptions) => OneModeMap;
@@ -45,7 +51,10 @@ const FOLDABLE = /[A-Z\u0080-\uffff]/;
 const caseBlind = ({ 1: match }: RouteEntry) =>
   !match.flags.includes('i') && CASE_BLIND.test(match.source.replace(GROUP_NAME, ''));
 
-function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, compile: Compile): MethodMap {
+/** One table in both modes: the options' own compiled at once, the other on first use. */
+type Modes = Omit<MethodMap, 'caseMattersAt'>;
+
+function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, compile: Compile): Modes {
   const modes = new Map<boolean, OneModeMap>();
   const forMode = (caseInsensitive: boolean): OneModeMap => {
     let map = modes.get(caseInsensitive);
@@ -70,28 +79,31 @@ function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, com
 export function compileMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
   const compile: Compile = (r, o) => compileRouteTrie(r, o, scanOneMode);
   const map = withModes(routes, options, compile);
-  /** The routes that are not case-blind, in both modes: built on the first lookup across modes. */
-  let caseSensitive: MethodMap | null = null;
+  const other: MatchMode = { caseInsensitive: !options.caseInsensitive };
+  /** The routes that are not case-blind, in both modes: built on first use. */
+  let caseSensitive: Modes | null = null;
+  const caseSensitiveMatch = (key: string) => {
+    caseSensitive ??= withModes(
+      routes.filter((route) => !caseBlind(route)),
+      options,
+      compile,
+    );
+    return caseSensitive.lookup(key) !== null || caseSensitive.lookup(key, other) !== null;
+  };
+  // A lowercase ASCII path matches each case-blind route alike in both modes: unless a route that is not
+  // matches it in either mode, folding it changes nothing. So with a route spelled in capitals (GitHub's
+  // `projectsV2`), most paths are still read once, and the folded map is not compiled for them.
+  const alike = (key: string) => !FOLDABLE.test(key) && !caseSensitiveMatch(key);
   return {
     caseMatters: map.caseMatters,
-    // With a route spelled in capitals (GitHub's `projectsV2`), a folding reading (Express, ASP.NET) asks about
-    // every path in the other mode too. A lowercase ASCII path matches each case-blind route alike in both modes:
-    // unless a route that is not matches it in either mode, the own map answers, and the other is never compiled.
-    lookup(key, mode) {
-      if (mode && mode.caseInsensitive !== options.caseInsensitive && !FOLDABLE.test(key)) {
-        caseSensitive ??= withModes(
-          routes.filter((route) => !caseBlind(route)),
-          options,
-          compile,
-        );
-        if (caseSensitive.lookup(key) === null && caseSensitive.lookup(key, mode) === null) return map.lookup(key);
-      }
-      return map.lookup(key, mode);
-    },
+    caseMattersAt: (path) => map.caseMatters && !alike(path),
+    lookup: (key, mode) =>
+      mode && mode.caseInsensitive !== options.caseInsensitive && alike(key) ? map.lookup(key) : map.lookup(key, mode),
   };
 }
 
 /** Reference implementation: itty's own linear regex scan, in every mode. */
 export function scanMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
-  return withModes(routes, options, scanOneMode);
+  const map = withModes(routes, options, scanOneMode);
+  return { ...map, caseMattersAt: () => map.caseMatters };
 }
