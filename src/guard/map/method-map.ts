@@ -6,7 +6,7 @@
  */
 import type { RouteEntry } from 'itty-router';
 import type { Declared } from './methods.ts';
-import { compileRouteTrie } from './route-trie.ts';
+import { compileRouteTrie, firstSegments } from './route-trie.ts';
 import { type MethodMapOptions, type MethodMap as OneModeMap, scanMethodMap as scanOneMode } from './scan.ts';
 
 export type { MethodMapOptions };
@@ -48,6 +48,13 @@ const CASE_BLIND = /^(?:[^A-Z\\[]|\\[./]|\[\^[./]*\])*$/;
 /** A path with a letter `i` may relate to another: a capital, or anything outside ASCII. */
 const FOLDABLE = /[A-Z\u0080-\uffff]/;
 
+/** A path's first segment; no segment at all (""), unless the path begins with "/". */
+function firstSegment(path: string): string {
+  if (path.charCodeAt(0) !== 47) return '';
+  const end = path.indexOf('/', 1);
+  return path.slice(1, end === -1 ? path.length : end);
+}
+
 const caseBlind = ({ 1: match }: RouteEntry) =>
   !match.flags.includes('i') && CASE_BLIND.test(match.source.replace(GROUP_NAME, ''));
 
@@ -79,16 +86,25 @@ function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, com
 export function compileMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
   const compile: Compile = (r, o) => compileRouteTrie(r, o, scanOneMode);
   const map = withModes(routes, options, compile);
-  const other: MatchMode = { caseInsensitive: !options.caseInsensitive };
-  /** The routes that are not case-blind, in both modes: built on first use. */
-  let caseSensitive: Modes | null = null;
+  /** The routes that are not case-blind, exact and folded, and the first segments they need: built on first use. */
+  let caseSensitive: {
+    readonly exact: OneModeMap;
+    readonly folded: OneModeMap;
+    readonly first: ReadonlySet<string> | null;
+  } | null = null;
   const caseSensitiveMatch = (key: string) => {
-    caseSensitive ??= withModes(
-      routes.filter((route) => !caseBlind(route)),
-      options,
-      compile,
-    );
-    return caseSensitive.lookup(key) !== null || caseSensitive.lookup(key, other) !== null;
+    if (!caseSensitive) {
+      const few = routes.filter((route) => !caseBlind(route));
+      caseSensitive = {
+        exact: compile(few, { ...options, caseInsensitive: false }),
+        folded: compile(few, { ...options, caseInsensitive: true }),
+        first: firstSegments(few),
+      };
+    }
+    const { exact, folded, first } = caseSensitive;
+    // Most paths begin elsewhere (GitHub's capitals are all under /orgs and /users): no lookup at all.
+    if (first !== null && !first.has(firstSegment(key))) return false;
+    return exact.lookup(key) !== null || folded.lookup(key) !== null;
   };
   // A lowercase ASCII path matches each case-blind route alike in both modes: unless a route that is not
   // matches it in either mode, folding it changes nothing. So with a route spelled in capitals (GitHub's

@@ -38,6 +38,14 @@ type PatternStep =
   | { readonly kind: 'wildcard' } //                       /*          nothing, or "/" + anything but a line break
   | { readonly kind: 'mixed'; readonly regexp: RegExp }; // /:name.:ext one segment, tested with itty's own RegExp
 
+interface Edge {
+  readonly step: PatternStep;
+  readonly next: Node;
+}
+
+/** What a walk reads where a node has no pattern steps: no array made per node visited. */
+const NO_EDGES: readonly Edge[] = [];
+
 interface Node {
   /** Unique within its trie: marks where the walk has been. */
   readonly id: number;
@@ -46,7 +54,7 @@ interface Node {
   /** Null until a literal step leaves this node: most nodes are leaves, and a table has thousands. */
   literals: Map<string, Node> | null;
   /** Non-literal steps: a handful per node, all of them tried. Null until one leaves this node. */
-  patterns: { readonly step: PatternStep; readonly next: Node }[] | null;
+  patterns: Edge[] | null;
   /** What the routes ending at this node declare; null if none does. */
   declared: { readonly methods: Set<string>; all: boolean; readonly patterns: string[] } | null;
   /** Indexes of the routes through this node not yet placed below it: placed when a walk first reaches it. */
@@ -86,6 +94,7 @@ const MIXED = /^(?:[^\\^$|?*+()[\]{}:]|:\w+\??)+$/;
 const LEADING_OPTIONAL = /^\.?:\w+\?/;
 const ASCII = /^\p{ASCII}*$/u;
 const SLASH = 47;
+const CAPITAL = /[A-Z]/;
 /** What a RegExp `.` does not match (no `s` flag). */
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
@@ -184,7 +193,10 @@ function childFor(node: Node, step: Step, newNode: (depth: number) => Node): Nod
 const patternKey = (step: PatternStep) => (step.kind === 'mixed' ? step.regexp.source : step.kind);
 
 /** Lowercase ASCII only, as the RegExp `i` flag (without `u`) relates ASCII letters to nothing else. */
-const foldAscii = (key: string) => key.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+const CAPITALS = /[A-Z]+/g;
+/** A replace with a function costs a runtime call even where nothing matches: most paths have no capital. */
+const foldAscii = (key: string) =>
+  CAPITAL.test(key) ? key.replace(CAPITALS, (letters) => letters.toLowerCase()) : key;
 
 /** One lookup's state: the key, where a route may end, and the nodes where one did. */
 interface Walk {
@@ -221,7 +233,7 @@ function visitOnce(walk: Walk, node: Node, pos: number): void {
 function explore(walk: Walk, node: Node, pos: number): void {
   const { key } = walk;
   if (key.charCodeAt(pos) !== SLASH) {
-    for (const { step, next } of node.patterns ?? []) {
+    for (const { step, next } of node.patterns ?? NO_EDGES) {
       if (step.kind === 'optional' || step.kind === 'optional-greedy' || step.kind === 'wildcard')
         visitOnce(walk, next, pos);
     }
@@ -234,7 +246,7 @@ function explore(walk: Walk, node: Node, pos: number): void {
     const next = node.literals?.get(key.slice(pos + 1, segmentEnd));
     if (next) visit(walk, next, segmentEnd);
   }
-  for (const { step, next } of node.patterns ?? []) {
+  for (const { step, next } of node.patterns ?? NO_EDGES) {
     switch (step.kind) {
       case 'param':
         if (nonEmpty) visit(walk, next, segmentEnd);
@@ -270,6 +282,22 @@ function greedy(walk: Walk, next: Node, pos: number): void {
   for (let at = pos + 2; at <= key.length; at++) {
     if (at === key.length || key.charCodeAt(at) === SLASH) visitOnce(walk, next, at);
   }
+}
+
+/**
+ * The first segments (folded) a path must begin with for any of `routes` to
+ * match it, in either mode; null if one of them may match another path (it
+ * begins with a pattern step, matches the root, or is left to the scan).
+ */
+export function firstSegments(routes: readonly RouteEntry[]): ReadonlySet<string> | null {
+  const first = new Set<string>();
+  const parsed = new Map<string, ParsedPath | null>();
+  for (let i = 0; i < routes.length; i++) {
+    const step = stepsOf(routes[i] as RouteEntry, true, parsed)?.[0];
+    if (typeof step !== 'string') return null;
+    first.add(step);
+  }
+  return first;
 }
 
 /**
@@ -334,18 +362,8 @@ export function compileRouteTrie(
     if (node.declared && node.declared.patterns.length > 1) node.declared.patterns.sort(byOrder);
   };
 
-  // Readings ask about one path several times (readings.ts: each form, each mode): the last answer is kept.
-  let lastKey: string | null = null;
-  let lastAnswer: Declared | null = null;
-  const answer = (key: string, declared: Declared | null) => {
-    lastKey = key;
-    lastAnswer = declared;
-    return declared;
-  };
-
   return {
     lookup(key) {
-      if (key === lastKey) return lastAnswer;
       let path = options.caseInsensitive ? foldAscii(key) : key;
       // Strict patterns end in `$`, not `/*$`: the root "/" is then the empty path, as in scanMethodMap.
       if (options.strictTrailingSlash && path === '/') path = '';
@@ -358,8 +376,8 @@ export function compileRouteTrie(
       const declared: Declared[] = walk.found.map((node) => node.declared as Declared);
       const scanned = fallback?.lookup(key);
       if (scanned) declared.push(scanned);
-      if (declared.length === 0) return answer(key, null);
-      return answer(key, declared.length === 1 ? (declared[0] as Declared) : union(declared, byOrder));
+      if (declared.length === 0) return null;
+      return declared.length === 1 ? (declared[0] as Declared) : union(declared, byOrder);
     },
   };
 }
