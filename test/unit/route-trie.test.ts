@@ -53,8 +53,18 @@ const routeArb = fc.record({
 /** A custom `routes` entry: a RegExp of its own, and a path that may or may not say the same. */
 const customArb = fc.record({
   method: fc.constantFrom(...METHODS),
-  // `[!-_]` holds the capitals and none of their lowercase: `i` tells `/x` from `/X` without a letter written.
-  regexp: fc.constantFrom(/^\/a\/*$/, /^\/A\/b/i, /^\/(a|b)\/[^/]+\/*$/, /x/, /^\/*$/, /^\/[!-_]\/*$/),
+  // `[!-_]` holds the capitals and none of their lowercase, `\x4b` is K: `i` tells `/k` from `/K` without a
+  // capital written. `\x2e` is a dot, the same in both modes.
+  regexp: fc.constantFrom(
+    /^\/a\/*$/,
+    /^\/A\/b/i,
+    /^\/(a|b)\/[^/]+\/*$/,
+    /x/,
+    /^\/*$/,
+    /^\/[!-_]\/*$/,
+    /^\/\x4b\/*$/,
+    /^\/x\x2ey\/*$/,
+  ),
   path: fc.constantFrom('/a', '/b', '/a/:p0', undefined),
 });
 

@@ -40,11 +40,12 @@ const CAPITAL = /[A-Z]/;
 /**
  * RegExp text that matches a path without capitals the same with the `i` flag
  * as without: no letter in upper case, no escape or class that could name one
- * (`\x41`, `[!-_]`), only the classes itty writes (`[^/]`, `[^./]`, `[^]`).
+ * (`\x41`, `[!-_]`), only the classes itty writes (`[^/]`, `[^./]`, `[^]`) and
+ * hex escapes of what is not a letter (`\x2e`, as GitHub's compare route spells its dots).
  * Without `u`, `i` relates an ASCII letter to its other case only (ECMA-262
  * Canonicalize), so such a RegExp cannot tell a lowercase ASCII path from itself folded.
  */
-const CASE_BLIND = /^(?:[^A-Z\\[]|\\[./]|\[\^[./]*\])*$/;
+const CASE_BLIND = /^(?:[^A-Z\\[]|\\[./]|\\x(?:[0-3][\dA-Fa-f]|40|5[B-Fb-f]|60|7[B-Fb-f])|\[\^[./]*\])*$/;
 /** A path with a letter `i` may relate to another: a capital, or anything outside ASCII. */
 const FOLDABLE = /[A-Z\u0080-\uffff]/;
 
