@@ -56,6 +56,9 @@ function firstSegment(path: string): string {
   return path.slice(1, end === -1 ? path.length : end);
 }
 
+const EXACT: MatchMode = { caseInsensitive: false };
+const FOLDED: MatchMode = { caseInsensitive: true };
+
 const caseBlind = ({ 1: match }: RouteEntry) =>
   !match.flags.includes('i') && CASE_BLIND.test(match.source.replace(GROUP_NAME, ''));
 
@@ -87,25 +90,21 @@ function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, com
 export function compileMethodMap(routes: readonly RouteEntry[], options: MethodMapOptions): MethodMap {
   const compile: Compile = (r, o) => compileRouteTrie(r, o, scanOneMode);
   const map = withModes(routes, options, compile);
-  /** The routes that are not case-blind, exact and folded, and the first segments they need: built on first use. */
-  let caseSensitive: {
-    readonly exact: OneModeMap;
-    readonly folded: OneModeMap;
-    readonly first: ReadonlySet<string> | null;
-  } | null = null;
+  /** The routes that are not case-blind and the first segments they need: built on first use. */
+  let caseSensitive: { readonly map: Modes; readonly first: ReadonlySet<string> | null } | null = null;
   const caseSensitiveMatch = (key: string) => {
     if (!caseSensitive) {
       const few = routes.filter((route) => !caseBlind(route));
+      // A table spelled in capitals throughout is its own case-sensitive part: not compiled twice.
       caseSensitive = {
-        exact: compile(few, { ...options, caseInsensitive: false }),
-        folded: compile(few, { ...options, caseInsensitive: true }),
+        map: few.length === routes.length ? map : withModes(few, options, compile),
         first: firstSegments(few),
       };
     }
-    const { exact, folded, first } = caseSensitive;
+    const { map: few, first } = caseSensitive;
     // Most paths begin elsewhere (GitHub's capitals are all under /orgs and /users): no lookup at all.
     if (first !== null && !first.has(firstSegment(key))) return false;
-    return exact.lookup(key) !== null || folded.lookup(key) !== null;
+    return few.lookup(key, EXACT) !== null || few.lookup(key, FOLDED) !== null;
   };
   // A lowercase ASCII path matches each case-blind route alike in both modes: unless a route that is not
   // matches it in either mode, folding it changes nothing. So with a route spelled in capitals (GitHub's
