@@ -6,7 +6,10 @@
  *   - in workerd: the first request's extra latency (the map is compiled on the
  *     first request; workerd freezes Date.now() and performance.now() while
  *     code runs, so this is timed from outside, as first request − a warmed
- *     one), and workerd's resident memory once warm.
+ *     one), and workerd's resident memory once warm;
+ *   - with valgrind, the first request's instructions in workerd (callgrind, all
+ *     threads, counters zeroed before it): the same question as the timed
+ *     first request, in a figure the machine's load does not move.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -19,6 +22,7 @@ import { decide } from '../src/guard/decide.ts';
 import { compileMethodMap } from '../src/guard/map/method-map.ts';
 import { type Bundle, buildConfig } from './bundle.ts';
 import { rss, startWorkerd } from './e2e.ts';
+import { hasValgrind, instructionsPerRequest } from './instructions.ts';
 import { heading, judge, ns, ratio, table, type Verdict, verdictLine } from './report.ts';
 import { type Route, routeTable } from './tables.ts';
 
@@ -106,6 +110,9 @@ interface InWorkerd {
   readonly rss: number;
 }
 
+const instructionsOf = (count: number | undefined) =>
+  count === undefined ? 'no valgrind' : `${(count / 1e6).toFixed(0)}M`;
+
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
 async function timed(url: string, probe: Probe): Promise<number> {
@@ -147,6 +154,8 @@ export interface ScaleResult {
   /** ms to compile the map in node (mitata median), per table. */
   readonly compileMs: Record<string, number>;
   readonly workerd: Record<string, InWorkerd>;
+  /** Instructions of a fresh process's first request (median over processes); empty without valgrind. */
+  readonly firstInstructions: Record<string, number>;
   readonly verdicts: Verdict[];
 }
 
@@ -155,7 +164,7 @@ export async function scaleBench({ quick, outRoot }: { quick: boolean; outRoot: 
   const all = await tables();
   const config = parseConfig({});
   const rounds = quick ? 1 : 3;
-  const result: ScaleResult = { routes: {}, ns: {}, compileMs: {}, workerd: {}, verdicts: [] };
+  const result: ScaleResult = { routes: {}, ns: {}, compileMs: {}, workerd: {}, firstInstructions: {}, verdicts: [] };
 
   for (let round = 0; round < rounds; round++) {
     for (const t of all) {
@@ -184,9 +193,17 @@ export async function scaleBench({ quick, outRoot }: { quick: boolean; outRoot: 
   }
 
   const processes = quick ? 3 : 7;
+  const counted = hasValgrind() ? (quick ? 1 : 3) : 0;
   for (const t of all) {
     const bundle = await scaleWorker(t, outRoot);
-    result.workerd[t.name] = await inWorkerd(bundle, t.probes.find((p) => p.name === '405') as Probe, processes);
+    const probe = t.probes.find((p) => p.name === '405') as Probe;
+    result.workerd[t.name] = await inWorkerd(bundle, probe, processes);
+    const counts: number[] = [];
+    for (let i = 0; i < counted; i++) {
+      // No warm-up: the counters are zeroed before the first request, which compiles the map.
+      counts.push(await instructionsPerRequest(bundle, {}, { ...probe, status: 405 }, { warm: 0, requests: 1 }));
+    }
+    if (counted > 0) result.firstInstructions[t.name] = median(counts);
   }
 
   const base = all[0]?.name as string;
@@ -206,6 +223,7 @@ export async function scaleBench({ quick, outRoot }: { quick: boolean; outRoot: 
         'vs 10 routes',
         'RSS',
         'vs 10 routes',
+        'first req, instructions',
       ],
       all.map((t) => {
         const cost = result.ns[t.name] as Record<Probe['name'], number>;
@@ -223,6 +241,7 @@ export async function scaleBench({ quick, outRoot }: { quick: boolean; outRoot: 
           `+${(w.extraMs - bw.extraMs).toFixed(1)} ms`,
           `${(w.rss / MiB).toFixed(1)} MiB`,
           `+${((w.rss - bw.rss) / MiB).toFixed(1)} MiB`,
+          instructionsOf(result.firstInstructions[t.name]),
         ];
       }),
     ),
@@ -230,7 +249,8 @@ export async function scaleBench({ quick, outRoot }: { quick: boolean; outRoot: 
   console.log(
     `(decision: ns per decision in node, (x) against 10 routes. In workerd: medians over ${processes} fresh processes\n` +
       ' of the first 405 (which compiles the map) and a warmed one, from a client on loopback; "vs 10 routes" is what\n' +
-      ' the bigger table adds to that first request: the compile, and the itty router the site builds is not in it.)',
+      ' the bigger table adds to that first request: the compile, and the itty router the site builds is not in it.\n' +
+      ` Instructions: callgrind, all threads, the first 405 of a fresh process, median over ${counted || 'no'} processes.)`,
   );
 
   const big = '10,000 routes';
