@@ -16,7 +16,7 @@ import type { MethodMap } from './map/method-map.ts';
 import { allows, commonAllow, type Declared, declares, isMethodToken, union } from './map/methods.ts';
 import { canonicalPath } from './request/canonical.ts';
 import { contentFraming, NO_CONTENT_METHODS } from './request/content.ts';
-import { methodOverrides } from './request/override.ts';
+import { guardedHeaders, headersToStrip, methodOverrides } from './request/override.ts';
 import type { OriginProfile } from './request/profiles.ts';
 import { type OriginReading, type ReadForm, readPath } from './request/readings.ts';
 import { isUnder } from './request/subtree.ts';
@@ -34,6 +34,8 @@ export type Decision =
   | {
       readonly action: 'pass';
       readonly path: string;
+      /** Request headers the forward drops (rewrite headers; override headers with STRIP_METHOD_OVERRIDE). */
+      readonly strip: readonly string[];
       /** The method the router's handlers see (GET for a HEAD only GET declares). */
       readonly handlerMethod: string;
       /** The path matched no route (forwarded by the unmatched policy). */
@@ -132,9 +134,10 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   if (!match.ok) return refuse(400, path, `ambiguous path refused: ${match.reason}`);
 
   // With STRIP_METHOD_OVERRIDE the origin never sees overrides, so they cannot smuggle anything.
+  const guarded = guardedHeaders(request.headers);
   const overrides = config.stripMethodOverride
     ? []
-    : methodOverrides(request.headers, request.url.search, config.originProfile.overrides);
+    : methodOverrides(request.headers, guarded, request.url.search, config.originProfile.overrides);
   for (const o of overrides) {
     if (!isMethodToken(o.value))
       return refuse(400, path, `${o.source} is not a method name: ${JSON.stringify(o.value)}`);
@@ -143,6 +146,7 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   const framing = NO_CONTENT_METHODS.has(request.method) ? contentFraming(request.headers) : null;
   if (framing) return refuse(400, path, `a ${request.method} request cannot carry content (${framing})`);
 
+  const strip = headersToStrip(guarded, config.stripMethodOverride);
   const { declared, allow, routes } = match;
   const { method } = request;
   // RFC 9110 §7.6.2: with Max-Forwards: 0 the guard is the final recipient of a TRACE or OPTIONS.
@@ -163,7 +167,7 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
       return method === 'OPTIONS'
         ? { action: 'options', path, allow: null, routes }
         : { action: 'trace', path, routes };
-    return { action: 'pass', path, handlerMethod: method, unmatched: true, allow: null, routes };
+    return { action: 'pass', path, strip, handlerMethod: method, unmatched: true, allow: null, routes };
   }
 
   if (config.cors && method === 'OPTIONS' && request.headers.has('origin')) {
@@ -184,7 +188,8 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   if (method === 'OPTIONS' && (lastHop || !declaredByAll(declared, 'OPTIONS')))
     return { action: 'options', path, allow, routes };
   if (method === 'TRACE' && lastHop) return { action: 'trace', path, routes };
-  return { action: 'pass', path, handlerMethod: handlerMethod(declared, method), unmatched: false, allow, routes };
+  const handler = handlerMethod(declared, method);
+  return { action: 'pass', path, strip, handlerMethod: handler, unmatched: false, allow, routes };
 }
 
 /** `/a.json`, or `/a.json (as rails reads it: /a.json or /a)` when a reading made the difference. */

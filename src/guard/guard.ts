@@ -243,7 +243,7 @@ function respond(
     }
     case 'pass':
       if (!site.runsHandlers(decision.handlerMethod, decision.path))
-        return forwardedOrFailed(() => forward(request, url, decision.path, config), log, failure);
+        return forwardedOrFailed(() => forward(request, url, decision, config), log, failure);
       return handlersThenOrigin(site.router, request, url, decision, config, env, ctx, answers);
   }
 }
@@ -274,7 +274,7 @@ async function handlersThenOrigin(
   }
   // The edge request now holds the body stream; the HEAD-as-GET copy has none.
   const forwarded = edgeRequest.method === request.method ? edgeRequest : request;
-  return forwardedOrFailed(() => forward(forwarded, url, decision.path, config), log, failure);
+  return forwardedOrFailed(() => forward(forwarded, url, decision, config), log, failure);
 }
 
 type Log = (entry: Omit<DecisionLog, 'method' | 'path' | 'ray'>) => void;

@@ -3,8 +3,9 @@
  * streamed both ways, redirects passed through, the canonical path on the wire.
  */
 import type { Config } from '../config.ts';
+import type { Decision } from '../decide.ts';
 import { NO_CONTENT_METHODS } from '../request/content.ts';
-import { headersToStrip, searchWithoutOverride } from '../request/override.ts';
+import { searchWithoutOverride } from '../request/override.ts';
 import { originOf, type RequestTarget } from '../request/target.ts';
 import { guardId, viaWith } from './loop.ts';
 import { spendHop } from './max-forwards.ts';
@@ -30,17 +31,17 @@ export class OriginUnreachable extends Error {
   }
 }
 
-/** `target` is the request's path and query as the guard already read them. */
+/** `target` is the request's path and query as the guard already read them; `path` the canonical path. */
 export function forward(
   request: Request,
   target: RequestTarget,
-  canonicalPath: string,
+  { path, strip }: Extract<Decision, { action: 'pass' }>,
   config: Config,
 ): Promise<Response> {
   const headers = forwardedHeaders(request, config);
-  for (const name of headersToStrip(request.headers, config.stripMethodOverride)) headers.delete(name);
+  for (const name of strip) headers.delete(name);
   spendHop(request.method, headers);
-  return send(request, targetUrl(request.url, target, canonicalPath, config), headers);
+  return send(request, targetUrl(request.url, target, path, config), headers);
 }
 
 /**
