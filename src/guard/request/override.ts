@@ -70,8 +70,10 @@ export function guardedHeaders(headers: Headers): GuardedHeaders {
   for (const name of headers.keys()) {
     if (!MIGHT_BE.test(name)) continue;
     const folded = cgiName(name);
-    if (Object.hasOwn(OVERRIDE_HEADERS, folded)) (found ??= { overrides: [], rewrites: [] }).overrides.push(name);
-    else if (REWRITE_HEADERS.has(folded)) (found ??= { overrides: [], rewrites: [] }).rewrites.push(name);
+    const override = Object.hasOwn(OVERRIDE_HEADERS, folded);
+    if (!override && !REWRITE_HEADERS.has(folded)) continue;
+    found ??= { overrides: [], rewrites: [] };
+    (override ? found.overrides : found.rewrites).push(name);
   }
   return found ?? NONE;
 }
