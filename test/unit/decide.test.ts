@@ -230,6 +230,16 @@ describe('decide: folding case when one route is spelled in capitals', () => {
     });
   });
 
+  it('refuses a lowercase path a custom RegExp matches once folded, though it writes no capital', () => {
+    // `[!-_]` is every capital and no lowercase letter: Express, which folds case, runs this route for /admin.
+    const custom = Router({ routes: [['GET', /^\/[!-_]dmin\/*$/, []]] });
+    const config = parseConfig({ ORIGIN: 'http://127.0.0.1:9000', ORIGIN_PROFILE: 'express' });
+    const url = new URL('/admin', 'http://guard.test');
+    expect(
+      decide(compileMethodMap(custom.routes, config), { method: 'DELETE', url, headers: new Headers() }, config),
+    ).toMatchObject({ action: 'refuse', status: 405, allow: ['GET', 'HEAD', 'OPTIONS'] });
+  });
+
   it('reads a path no such route matches once, exactly: its 405 names no folded reading', () => {
     expect(decideOn('DELETE', '/repos/octo', 'express')).toMatchObject({
       status: 405,

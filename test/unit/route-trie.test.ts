@@ -11,6 +11,8 @@ const OPTION_SETS: MethodMapOptions[] = [
   { strictTrailingSlash: true, caseInsensitive: true },
 ];
 
+const CAPITAL = /[A-Z]/;
+
 /** Comparable form: methods sorted. */
 const plain = (declared: Declared | null) => declared && { methods: [...declared.methods].sort(), all: declared.all };
 
@@ -54,7 +56,8 @@ const routeArb = fc.record({
 const customArb = fc.record({
   method: fc.constantFrom(...METHODS),
   // `[!-_]` holds the capitals and none of their lowercase, `\x4b` is K: `i` tells `/k` from `/K` without a
-  // capital written. `\x2e` is a dot, the same in both modes.
+  // capital written. `\x2e` is a dot, the same in both modes; `\u0061` is a, `u` makes `i` relate K (Kelvin) to k,
+  // and `é` folds to `É`.
   regexp: fc.constantFrom(
     /^\/a\/*$/,
     /^\/A\/b/i,
@@ -64,6 +67,9 @@ const customArb = fc.record({
     /^\/[!-_]\/*$/,
     /^\/\x4b\/*$/,
     /^\/x\x2ey\/*$/,
+    /^\/\u0061\/*$/,
+    /^\/k\/*$/u,
+    /^\/é\/*$/,
   ),
   path: fc.constantFrom('/a', '/b', '/a/:p0', undefined),
 });
@@ -137,12 +143,14 @@ describe('the compiled method map', () => {
               const [across, wantAcross] = [compiled.lookup(key, other), scanned.lookup(key, other)];
               expect(plain(across), `key ${JSON.stringify(key)}, other mode`).toEqual(plain(wantAcross));
               expect(across?.patterns, `patterns of ${JSON.stringify(key)}, other mode`).toEqual(wantAcross?.patterns);
-              // Where a route spelled in capitals makes folding matter, but the map says not at this path,
-              // the scan finds the same in both modes.
-              if (compiled.caseMatters && !compiled.caseMattersAt(key)) {
+              // Where the map says folding does not matter at a path without a capital (readings.ts then reads
+              // it exactly), the scan finds the same in both modes: custom RegExps that name capitals without
+              // writing one (`[!-_]`, `\x4b`, `u`) included.
+              if (!CAPITAL.test(key) && !compiled.caseMattersAt(key)) {
                 const folded = scanned.lookup(key, { caseInsensitive: true });
-                expect(plain(folded), `key ${JSON.stringify(key)} folded`).toEqual(plain(want));
-                expect(folded?.patterns, `patterns of ${JSON.stringify(key)} folded`).toEqual(want?.patterns);
+                const exact = scanned.lookup(key, { caseInsensitive: false });
+                expect(plain(folded), `key ${JSON.stringify(key)} folded`).toEqual(plain(exact));
+                expect(folded?.patterns, `patterns of ${JSON.stringify(key)} folded`).toEqual(exact?.patterns);
               }
             }
           }
@@ -230,5 +238,43 @@ describe('compiled lookups', () => {
     const map = compileMethodMap(router.routes, LOOSE);
     expect(plain(map.lookup('/legacy/7'))).toEqual({ methods: ['GET', 'POST'], all: false });
     expect(plain(map.lookup('/legacy/x'))).toEqual({ methods: ['GET'], all: false });
+  });
+});
+
+describe('whether folding case can matter', () => {
+  const EXACT = { strictTrailingSlash: false, caseInsensitive: false };
+  const custom = (regexp: RegExp): RouteEntry[] => [['GET', regexp, []]];
+
+  const OCTAL_A = String.raw`\101`;
+  // Each RegExp tells a path without capitals from itself folded, though no capital stands in it for a letter.
+  it.each([
+    [/^\/\x41dmin\/*$/, '/admin'],
+    [/^\/\u0041dmin\/*$/, '/admin'],
+    // An octal escape (ECMA-262 Annex B), built from text: TypeScript reads `\101` in a literal as a backreference.
+    [new RegExp(`^\\/${OCTAL_A}dmin\\/*$`), '/admin'],
+    [/^\/[!-_]dmin\/*$/, '/admin'],
+    [/^\/(.)\1\/*$/, '/\u00e9\u00c9'],
+    [/^\/x?<A>\/*$/, '/x<a>'],
+    [/^\/k\/*$/u, '/\u212a'],
+    [/^\/caf\u00e9\/*$/, '/caf\u00c9'],
+    [/^\/café\/*$/, '/caf\u00c9'],
+  ])('says it matters for %s, which matches %j only when folded', (regexp, path) => {
+    const scanned = scanMethodMap(custom(regexp), EXACT);
+    expect(scanned.lookup(path, { caseInsensitive: false })).toBeNull();
+    expect(scanned.lookup(path, { caseInsensitive: true })).not.toBeNull();
+    const compiled = compileMethodMap(custom(regexp), EXACT);
+    expect(compiled.caseMatters).toBe(true);
+    expect(compiled.caseMattersAt(path)).toBe(true);
+  });
+
+  it('says it never matters for itty paths in lowercase, params, wildcards and escaped dots', () => {
+    const routes = Router().get('/repos/:owner/:repo').get('/files/*').get('/a/:name.:ext?').get('/z/:rest+').routes;
+    routes.push(['GET', /^\/compare\/(?<basehead>[^/]+)\x2e\x2e\x2e[^/]+\/*$/, []]);
+    expect(compileMethodMap(routes, EXACT).caseMatters).toBe(false);
+  });
+
+  it("honours a custom RegExp's own `i` flag in the exact mode, as itty does", () => {
+    const map = compileMethodMap(custom(/^\/admin\/*$/i), EXACT);
+    expect(plain(map.lookup('/ADMIN'))).toEqual({ methods: ['GET'], all: false });
   });
 });

@@ -34,18 +34,22 @@ export interface MethodMap {
 
 type Compile = (routes: readonly RouteEntry[], options: MethodMapOptions) => OneModeMap;
 
-/** itty names a param's group after it (`(?<userId>`): not a letter any path is compared with. */
-const GROUP_NAME = /\?<\w+>/g;
-const CAPITAL = /[A-Z]/;
 /**
  * RegExp text that matches a path without capitals the same with the `i` flag
  * as without: no letter in upper case, no escape or class that could name one
- * (`\x41`, `[!-_]`), only the classes itty writes (`[^/]`, `[^./]`, `[^]`) and
- * hex escapes of what is not a letter (`\x2e`, as GitHub's compare route spells its dots).
- * Without `u`, `i` relates an ASCII letter to its other case only (ECMA-262
- * Canonicalize), so such a RegExp cannot tell a lowercase ASCII path from itself folded.
+ * (`\x41`, `\u0041`, `\101`, `[!-_]`, `[^a-z]`, `\p{Lu}`, a backreference), only
+ * the classes itty writes (`[^/]`, `[^\./]`, `[^]`), its group names (`(?<userId>`:
+ * not a letter any path is compared with) and hex escapes of what is not a letter
+ * (`\x2e`, as GitHub's compare route spells its dots). Without `u`, `i` relates an
+ * ASCII letter to its other case only (ECMA-262 Canonicalize), so such a RegExp
+ * cannot tell a lowercase ASCII path from itself folded. Nothing outside ASCII
+ * either: readings.ts folds a path only for an ASCII capital, and `é` is not `É`.
+ * Whatever this does not recognise counts as telling case apart.
  */
-const CASE_BLIND = /^(?:[^A-Z\\[]|\\[./]|\\x(?:[0-3][\dA-Fa-f]|40|5[B-Fb-f]|60|7[B-Fb-f])|\[\^[./]*\])*$/;
+const CASE_BLIND =
+  /^(?:[^A-Z\\[(\u0080-\uffff]|\((?!\?<\w+>)|\(\?<\w+>|\\[./]|\\x(?:[0-3][\dA-Fa-f]|40|5[B-Fb-f]|60|7[B-Fb-f])|\[\^(?:[./]|\\[./])*\])*$/;
+/** Flags that leave case alone: not `i`, nor `u`/`v`, under which `i` relates `ſ` to `s` and `K` (Kelvin) to `k`. */
+const CASE_BLIND_FLAGS = /^[dgmsy]*$/;
 /** A path with a letter `i` may relate to another: a capital, or anything outside ASCII. */
 const FOLDABLE = /[A-Z\u0080-\uffff]/;
 
@@ -59,8 +63,7 @@ function firstSegment(path: string): string {
 const EXACT: MatchMode = { caseInsensitive: false };
 const FOLDED: MatchMode = { caseInsensitive: true };
 
-const caseBlind = ({ 1: match }: RouteEntry) =>
-  !match.flags.includes('i') && CASE_BLIND.test(match.source.replace(GROUP_NAME, ''));
+const caseBlind = ({ 1: match }: RouteEntry) => CASE_BLIND_FLAGS.test(match.flags) && CASE_BLIND.test(match.source);
 
 /** One table in both modes: the options' own compiled at once, the other on first use. */
 type Modes = Omit<MethodMap, 'caseMattersAt'>;
@@ -78,12 +81,7 @@ function withModes(routes: readonly RouteEntry[], options: MethodMapOptions, com
   const own = forMode(options.caseInsensitive);
   return {
     lookup: (key, mode) => (mode ? forMode(mode.caseInsensitive) : own).lookup(key),
-    caseMatters: routes.some(({ 1: match }) => {
-      if (match.flags.includes('i')) return true;
-      // Only a source with a capital is worth cutting the group names out of (most have none).
-      const { source } = match;
-      return CAPITAL.test(source) && CAPITAL.test(source.replace(GROUP_NAME, ''));
-    }),
+    caseMatters: !routes.every(caseBlind),
   };
 }
 

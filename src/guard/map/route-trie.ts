@@ -155,7 +155,8 @@ function stepsOf(
 ): readonly Step[] | null {
   const match = route[1];
   const path = route[3];
-  if (typeof path !== 'string' || !(match instanceof RegExp)) return null;
+  // itty builds its RegExps without flags: one with flags (`i`, `u`) is a custom entry, left to the scan.
+  if (typeof path !== 'string' || !(match instanceof RegExp) || match.flags !== '') return null;
   let parse = parsed.get(path);
   if (parse === undefined) {
     parse = parsePath(path, caseInsensitive);

@@ -22,10 +22,17 @@ export interface MethodMap {
 /** itty ends every pattern with `/*$` (any trailing slashes); RegExp#source escapes the slash. */
 const ITTY_TAIL = '\\/*$';
 
+/**
+ * A route's RegExp as itty tests it, its own flags kept (a custom entry's `i`
+ * or `u` changes what it matches), `i` added for a case-insensitive origin;
+ * not `g` nor `y`, which would make `test` resume where the last one stopped.
+ */
 function routeRegExp(match: RegExp, options: MethodMapOptions): RegExp {
   let source = match.source;
   if (options.strictTrailingSlash && source.endsWith(ITTY_TAIL)) source = `${source.slice(0, -ITTY_TAIL.length)}$`;
-  return new RegExp(source, options.caseInsensitive ? 'i' : '');
+  let flags = match.flags.replace(/[gy]/g, '');
+  if (options.caseInsensitive && !flags.includes('i')) flags += 'i';
+  return new RegExp(source, flags);
 }
 
 /** A route's pattern as written; a custom `routes` entry without one is named by its RegExp. */
