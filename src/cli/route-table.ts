@@ -146,7 +146,7 @@ export function requestKey(path: string): RequestKey {
   return canonical.ok ? { ok: true, key: canonical.path } : { ok: false, reason: canonical.reason };
 }
 
-interface Route {
+export interface Route {
   readonly index: number;
   readonly method: string;
   readonly pattern: string;
@@ -154,6 +154,8 @@ interface Route {
   readonly regexp: string;
   /** The source with group names removed: equal shapes match the same paths. */
   readonly shape: string;
+  /** The RegExp's source and flags: routes with equal ones match the same paths. */
+  readonly matcher: string;
   readonly handlers: number;
   readonly hasHandlers: boolean;
   readonly map: MethodMap;
@@ -222,6 +224,7 @@ function toRoute(entry: RouteEntry, position: number, options: MethodMapOptions)
     pattern,
     regexp: regexp.source,
     shape: regexp.source.replace(/\?<\w+>/g, ''),
+    matcher: String(regexp),
     handlers: handlers.length,
     hasHandlers: handlers.length > 0,
     map,
@@ -261,7 +264,96 @@ function neverMatchesReason(route: Route): string {
   return `a request for ${sample} reaches the router as ${request.key}, which the pattern does not match`;
 }
 
-function lintRoute(route: Route, routes: readonly Route[]): Finding[] {
+/**
+ * Which routes a route's pair checks and a table row compare with. Asking every
+ * route of every route costs n² lookups (GitHub's 1,223 routes: most of a
+ * second); `indexedPairing` asks the table's own map once per sample path,
+ * `pairwisePairing` asks every route, as the lint first did (its reference).
+ */
+export interface Pairing {
+  /** The routes a sample path matches, in rule order. */
+  matching(key: string): readonly Route[];
+  /** In rule order, a superset of the routes `route` can repeat or lie under: same method and shape, or matching its samples. */
+  pairsOf(route: Route): readonly Route[];
+  /** The sample paths of every route, in rule order, that a route of `pattern` matches (repeats kept). */
+  keysInside(pattern: string): readonly string[];
+}
+
+/** Reference: every route is compared with every other. */
+export function pairwisePairing(routes: readonly Route[]): Pairing {
+  return {
+    matching: (key) => routes.filter((r) => r.map.lookup(key) !== null),
+    pairsOf: () => routes,
+    keysInside(pattern) {
+      const own = routes.filter((r) => r.pattern === pattern);
+      return routes.flatMap((r) => r.keys).filter((key) => own.some((r) => r.map.lookup(key) !== null));
+    },
+  };
+}
+
+/**
+ * A route matches a sample path exactly when the table's map names its pattern
+ * for it, unless routes spelled alike have RegExps of their own (custom entries):
+ * those are asked one by one. A route can repeat only the first route of its
+ * method and shape, and lie under only routes that match its first sample.
+ */
+function indexedPairing(routes: readonly Route[], map: MethodMap): Pairing {
+  const byPattern = new Map<string, Route[]>();
+  const firstAlike = new Map<string, Route>();
+  for (const route of routes) {
+    const spelled = byPattern.get(route.pattern);
+    if (spelled) spelled.push(route);
+    else byPattern.set(route.pattern, [route]);
+    const alike = `${route.method} ${route.shape}`;
+    if (!firstAlike.has(alike)) firstAlike.set(alike, route);
+  }
+  const oneRegExp = new Set(
+    [...byPattern].filter(([, spelled]) => spelled.every((r) => r.matcher === spelled[0]?.matcher)).map(([p]) => p),
+  );
+  const cache = new Map<string, readonly Route[]>();
+  const matching = (key: string): readonly Route[] => {
+    let found = cache.get(key);
+    if (found) return found;
+    const matched: Route[] = [];
+    for (const pattern of map.lookup(key)?.patterns ?? []) {
+      const spelled = byPattern.get(pattern) ?? [];
+      matched.push(...(oneRegExp.has(pattern) ? spelled : spelled.filter((r) => r.map.lookup(key) !== null)));
+    }
+    found = matched.sort((a, b) => a.index - b.index);
+    cache.set(key, found);
+    return found;
+  };
+  /** Walked once from each sample path to the patterns it matches, on first use. */
+  let inside: Map<string, string[]> | null = null;
+  const keysInside = (pattern: string): readonly string[] => {
+    if (!inside) {
+      inside = new Map();
+      for (const route of routes) {
+        for (const key of route.keys) {
+          for (const matched of matching(key)) {
+            const keys = inside.get(matched.pattern);
+            if (keys) keys.push(key);
+            else inside.set(matched.pattern, [key]);
+          }
+        }
+      }
+    }
+    return inside.get(pattern) ?? [];
+  };
+  return {
+    matching,
+    keysInside,
+    pairsOf(route) {
+      const first = route.keys[0];
+      const pairs = first === undefined ? [] : [...matching(first)];
+      const alike = firstAlike.get(`${route.method} ${route.shape}`);
+      if (alike && !pairs.includes(alike)) pairs.push(alike);
+      return pairs.sort((a, b) => a.index - b.index);
+    },
+  };
+}
+
+function lintRoute(route: Route, pairing: Pairing): Finding[] {
   const findings: Finding[] = [];
   const at = (severity: Severity, rule: Rule, message: string) =>
     findings.push({ severity, rule, route: route.index, message: `${routeLabel(route)}: ${message}` });
@@ -311,6 +403,7 @@ function lintRoute(route: Route, routes: readonly Route[]): Finding[] {
     );
   }
 
+  const routes = pairing.pairsOf(route);
   for (const other of routes) {
     if (other.index === route.index) continue;
     const earlier = other.index < route.index;
@@ -355,11 +448,10 @@ function lintRoute(route: Route, routes: readonly Route[]): Finding[] {
   return findings;
 }
 
-function tableRow(pattern: string, routes: readonly Route[], map: MethodMap): TableRow {
+function tableRow(pattern: string, routes: readonly Route[], map: MethodMap, pairing: Pairing): TableRow {
   // This pattern's sample paths, and those of every other pattern that fall inside it.
   const own = routes.filter((r) => r.pattern === pattern);
-  const inside = (key: string) => own.some((r) => r.map.lookup(key) !== null);
-  const keys = [...new Set([...own.flatMap((r) => r.keys), ...routes.flatMap((r) => r.keys).filter(inside)])];
+  const keys = [...new Set([...own.flatMap((r) => r.keys), ...pairing.keysInside(pattern)])];
   const declarations = keys.map((key) => map.lookup(key)).filter((d) => d !== null);
   if (declarations.length === 0) return { pattern, allow: null, sometimes: [], edge: [], forwarded: [] };
   // A narrower pattern can add methods on some of this pattern's paths only.
@@ -367,7 +459,7 @@ function tableRow(pattern: string, routes: readonly Route[], map: MethodMap): Ta
   const always = allows.reduce((common, allow) => common.filter((m) => allow.includes(m)));
   const sometimes = sortMethods(allows.flat()).filter((m) => !always.includes(m));
 
-  const matching = routes.filter((r) => keys.some((key) => r.map.lookup(key) !== null));
+  const matching = new Set(keys.flatMap((key) => pairing.matching(key)));
   const declared = new Set(declarations.flatMap((d) => [...d.methods, ...(d.all ? ['ALL'] : [])]));
   const edge: string[] = [];
   const forwarded: string[] = [];
@@ -375,7 +467,7 @@ function tableRow(pattern: string, routes: readonly Route[], map: MethodMap): Ta
     ...sortMethods([...declared].filter((m) => m !== 'ALL')),
     ...(declared.has('ALL') ? ['ALL'] : []),
   ]) {
-    const answered = matching.some((r) => r.hasHandlers && methodCovers(r.method, method));
+    const answered = [...matching].some((r) => r.hasHandlers && methodCovers(r.method, method));
     (answered ? edge : forwarded).push(method);
   }
   return { pattern, allow: always, sometimes, edge, forwarded };
@@ -412,9 +504,14 @@ function profileReadings(routes: readonly Route[], map: MethodMap, options: Meth
   return findings;
 }
 
-export function analyzeRouter(router: RouterLike, options: MethodMapOptions = parseConfig({})): RouteReport {
+export function analyzeRouter(
+  router: RouterLike,
+  options: MethodMapOptions = parseConfig({}),
+  pair: (routes: readonly Route[], map: MethodMap) => Pairing = indexedPairing,
+): RouteReport {
   const routes = router.routes.map((entry, i) => toRoute(entry, i, options));
   const map = compileMethodMap(router.routes, options);
+  const pairing = pair(routes, map);
   const findings: Finding[] = [];
   if (isAutoRouter(router)) {
     // Right for an app that answers everything itself; wrong for a guard in front of an origin.
@@ -434,7 +531,7 @@ export function analyzeRouter(router: RouterLike, options: MethodMapOptions = pa
       message: 'the router declares no routes: every path is unmatched and the guard refuses nothing',
     });
   }
-  for (const route of routes) findings.push(...lintRoute(route, routes));
+  for (const route of routes) findings.push(...lintRoute(route, pairing));
   findings.push(...profileReadings(routes, map, options));
 
   const patterns = [...new Set(routes.map((r) => r.pattern))];
@@ -446,7 +543,7 @@ export function analyzeRouter(router: RouterLike, options: MethodMapOptions = pa
       regexp,
       handlers,
     })),
-    table: patterns.map((pattern) => tableRow(pattern, routes, map)),
+    table: patterns.map((pattern) => tableRow(pattern, routes, map, pairing)),
     middleware: { before: middleware(router, 'before').length, finally: middleware(router, 'finally').length },
     profile: 'originProfile' in options ? (options as Config).originProfile.names : ['strict'],
     findings,
