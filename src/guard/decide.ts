@@ -16,7 +16,7 @@ import type { MethodMap } from './map/method-map.ts';
 import { allows, commonAllow, type Declared, declares, isMethodToken, union } from './map/methods.ts';
 import { canonicalPath } from './request/canonical.ts';
 import { contentFraming, NO_CONTENT_METHODS } from './request/content.ts';
-import { guardedHeaders, headersToStrip, methodOverrides } from './request/override.ts';
+import { guardedHeaders, headersToStrip, methodOverrides, type Override } from './request/override.ts';
 import type { OriginProfile } from './request/profiles.ts';
 import { type OriginReading, type ReadForm, readPath } from './request/readings.ts';
 import { isUnder } from './request/subtree.ts';
@@ -148,16 +148,6 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   const refusedBy = allow && forbidding(method);
   if (refusedBy) return refuse405(path, allow, routes, `${method} is not allowed on ${readAs(path, refusedBy)}`);
 
-  // With STRIP_METHOD_OVERRIDE the origin never sees overrides, so they cannot smuggle anything.
-  const guarded = guardedHeaders(request.headers);
-  const overrides = config.stripMethodOverride
-    ? []
-    : methodOverrides(request.headers, guarded, request.url.search, config.originProfile.overrides);
-  for (const o of overrides) {
-    if (!isMethodToken(o.value))
-      return refuse(400, path, `${o.source} is not a method name: ${JSON.stringify(o.value)}`);
-  }
-  const strip = headersToStrip(guarded, config.stripMethodOverride);
   // RFC 9110 §7.6.2: with Max-Forwards: 0 the guard is the final recipient of a TRACE or OPTIONS.
   const lastHop = maxForwards(method, request.headers) === 0;
   if (allow === null) {
@@ -176,23 +166,58 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
       return method === 'OPTIONS'
         ? { action: 'options', path, allow: null, routes }
         : { action: 'trace', path, routes };
-    return { action: 'pass', path, strip, handlerMethod: method, unmatched: true, allow: null, routes };
+    const forwarded = overridesOf(request, config, path);
+    if ('action' in forwarded) return forwarded;
+    return {
+      action: 'pass',
+      path,
+      strip: forwarded.strip,
+      handlerMethod: method,
+      unmatched: true,
+      allow: null,
+      routes,
+    };
   }
 
   if (config.cors && method === 'OPTIONS' && request.headers.has('origin')) {
     const requestedMethod = request.headers.get('access-control-request-method');
     if (requestedMethod !== null) return { action: 'preflight', path, allow, requestedMethod, routes };
   }
-  for (const o of overrides) {
+  // What the guard answers itself reaches no origin, so no override can smuggle a method into it.
+  if (method === 'OPTIONS' && (lastHop || !declaredByAll(declared, 'OPTIONS')))
+    return { action: 'options', path, allow, routes };
+  if (method === 'TRACE' && lastHop) return { action: 'trace', path, routes };
+  const forwarded = overridesOf(request, config, path);
+  if ('action' in forwarded) return forwarded;
+  for (const o of forwarded.overrides) {
     const overridden = o.value.toUpperCase();
     const by = forbidding(overridden);
     if (by) return refuse405(path, allow, routes, `${o.source}: ${overridden} is not allowed on ${readAs(path, by)}`);
   }
-  if (method === 'OPTIONS' && (lastHop || !declaredByAll(declared, 'OPTIONS')))
-    return { action: 'options', path, allow, routes };
-  if (method === 'TRACE' && lastHop) return { action: 'trace', path, routes };
   const handler = handlerMethod(declared, method);
-  return { action: 'pass', path, strip, handlerMethod: handler, unmatched: false, allow, routes };
+  return { action: 'pass', path, strip: forwarded.strip, handlerMethod: handler, unmatched: false, allow, routes };
+}
+
+/**
+ * For a request that goes on to the origin: the overrides it carries (a 400 for
+ * one that names no method) and the headers the forward drops. Only then, since
+ * finding them takes a pass over the header names (request/override.ts).
+ */
+function overridesOf(
+  request: RequestFacts,
+  config: Config,
+  path: string,
+): { readonly overrides: readonly Override[]; readonly strip: readonly string[] } | Decision {
+  const guarded = guardedHeaders(request.headers);
+  const strip = headersToStrip(guarded, config.stripMethodOverride);
+  // With STRIP_METHOD_OVERRIDE the origin never sees overrides, so they cannot smuggle anything.
+  if (config.stripMethodOverride) return { overrides: [], strip };
+  const overrides = methodOverrides(request.headers, guarded, request.url.search, config.originProfile.overrides);
+  for (const o of overrides) {
+    if (!isMethodToken(o.value))
+      return refuse(400, path, `${o.source} is not a method name: ${JSON.stringify(o.value)}`);
+  }
+  return { overrides, strip };
 }
 
 /** `/a.json`, or `/a.json (as rails reads it: /a.json or /a)` when a reading made the difference. */

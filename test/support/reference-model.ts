@@ -363,7 +363,7 @@ export function modelReadings(
   pathname: string,
   profile: string,
   options: Pick<ModelOptions, 'strictTrailingSlash'> & { caseInsensitive: boolean },
-): 'ambiguous' | 'unmatched' | ((method: string) => boolean) {
+): 'ambiguous' | 'unmatched' | ModelReading {
   const path = modelPath(pathname, { strictTrailingSlash: options.strictTrailingSlash, caseInsensitive: false });
   if (!path.ok) return 'ambiguous';
   const origins = profile === 'any' ? Object.values(MODEL_ORIGINS) : [MODEL_ORIGINS[profile] as ModelOrigin];
@@ -403,7 +403,17 @@ export function modelReadings(
     if (any) matched.push(declaration);
   }
   if (matched.length === 0) return 'unmatched';
-  return (method) => matched.every((d) => modelAllows(d, method));
+  return {
+    allows: (method) => matched.every((d) => modelAllows(d, method)),
+    declaredByAll: (method) => matched.every((d) => d.methods.has(method) || d.all),
+  };
+}
+
+/** What the routes say of a path over every origin reading that matches it. */
+export interface ModelReading {
+  readonly allows: (method: string) => boolean;
+  /** Every matching reading has a route for `method` (an OPTIONS route: the origin answers OPTIONS). */
+  readonly declaredByAll: (method: string) => boolean;
 }
 
 /**
