@@ -274,6 +274,20 @@ export function effectiveMethods(method: string, overrides: ModelRequest['overri
   return all;
 }
 
+/**
+ * The methods a request asks an origin to run: none of its overrides when the
+ * guard answers it itself, as an OPTIONS no route declares (RFC 9110 §9.3.7):
+ * that reaches no origin, so nothing there can act on an override.
+ */
+export function askedMethods(
+  method: string,
+  overrides: ModelRequest['overrides'],
+  declaresOptions: boolean,
+  phpNames = false,
+): string[] {
+  return method === 'OPTIONS' && !declaresOptions ? [method] : effectiveMethods(method, overrides, phpNames);
+}
+
 // ---- origin readings (issue 9), from the framework behaviour itself, on segment lists ----
 
 /** One kind of origin: path rewrites (in order) then alternatives (each applied once, in order). */

@@ -13,7 +13,7 @@ import { parseConfig } from '../../src/guard/config.ts';
 import { decide } from '../../src/guard/decide.ts';
 import { compileMethodMap } from '../../src/guard/map/method-map.ts';
 import {
-  effectiveMethods,
+  askedMethods,
   ittyPath,
   METHODS,
   MODEL_PROFILES,
@@ -77,12 +77,8 @@ describe('property: decision ⇔ reference model over origin readings', () => {
           return;
         }
         const { allows } = reading;
-        // An OPTIONS no route declares is answered by the guard (RFC 9110 §9.3.7): it reaches
-        // no origin, so no override in it can run a method there.
-        const answersItself = req.method === 'OPTIONS' && !reading.declaredByAll('OPTIONS');
-        const methods = answersItself
-          ? [req.method]
-          : effectiveMethods(req.method, req.overrides, PHP_NAMED.has(opts.profile));
+        const declaresOptions = reading.declaredByAll('OPTIONS');
+        const methods = askedMethods(req.method, req.overrides, declaresOptions, PHP_NAMED.has(opts.profile));
         const refused = methods.some((m) => !allows(m));
         expect(decision.action === 'refuse' && decision.status === 405, JSON.stringify(decision)).toBe(refused);
         if (decision.action !== 'refuse' || decision.status !== 405) return;
