@@ -125,8 +125,10 @@ function formsDeclare(map: MethodMap, forms: readonly ReadForm[]): Declared | nu
 
 export function decide(map: MethodMap, request: RequestFacts, config: Config): Decision {
   const rawPath = request.url.pathname;
-  const loop = loopIn(request.headers.get('via'), guardId(config, request.headers));
-  if (loop) return refuse(508, rawPath, `${loop} (check ORIGIN)`);
+  // A loop needs a forward. Report mode forwards whatever it decides, so it ends a loop
+  // first; enforce forwards only what passes, and checks that in forwardChecks.
+  const loop = config.mode === 'report' ? loopRefusal(request, config, rawPath) : null;
+  if (loop) return loop;
   const canonical = canonicalPath(rawPath);
   if (!canonical.ok) return refuse(400, rawPath, `ambiguous path refused: ${canonical.reason}`);
   const { path } = canonical;
@@ -166,7 +168,7 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
       return method === 'OPTIONS'
         ? { action: 'options', path, allow: null, routes }
         : { action: 'trace', path, routes };
-    const forwarded = overridesOf(request, config, path);
+    const forwarded = forwardChecks(request, config, path);
     if ('action' in forwarded) return forwarded;
     return {
       action: 'pass',
@@ -187,7 +189,7 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   if (method === 'OPTIONS' && (lastHop || !declaredByAll(declared, 'OPTIONS')))
     return { action: 'options', path, allow, routes };
   if (method === 'TRACE' && lastHop) return { action: 'trace', path, routes };
-  const forwarded = overridesOf(request, config, path);
+  const forwarded = forwardChecks(request, config, path);
   if ('action' in forwarded) return forwarded;
   for (const o of forwarded.overrides) {
     const overridden = o.value.toUpperCase();
@@ -198,16 +200,25 @@ export function decide(map: MethodMap, request: RequestFacts, config: Config): D
   return { action: 'pass', path, strip: forwarded.strip, handlerMethod: handler, unmatched: false, allow, routes };
 }
 
+/** 508 for a request that has already passed through this guard (or too many): http/loop.ts. */
+function loopRefusal(request: RequestFacts, config: Config, path: string): Decision | null {
+  const loop = loopIn(request.headers.get('via'), guardId(config, request.headers));
+  return loop ? refuse(508, path, `${loop} (check ORIGIN)`) : null;
+}
+
 /**
- * For a request that goes on to the origin: the overrides it carries (a 400 for
- * one that names no method) and the headers the forward drops. Only then, since
- * finding them takes a pass over the header names (request/override.ts).
+ * For a request that goes on to the origin: not a loop, the overrides it carries
+ * (a 400 for one that names no method) and the headers the forward drops. Only
+ * then: an answer the guard gives itself needs none of these reads, and finding
+ * the overrides takes a pass over the header names (request/override.ts).
  */
-function overridesOf(
+function forwardChecks(
   request: RequestFacts,
   config: Config,
   path: string,
 ): { readonly overrides: readonly Override[]; readonly strip: readonly string[] } | Decision {
+  const loop = config.mode === 'report' ? null : loopRefusal(request, config, path);
+  if (loop) return loop;
   const guarded = guardedHeaders(request.headers);
   const strip = headersToStrip(guarded, config.stripMethodOverride);
   // With STRIP_METHOD_OVERRIDE the origin never sees overrides, so they cannot smuggle anything.
