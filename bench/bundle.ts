@@ -3,7 +3,7 @@
  * exactly what `wrangler deploy` would send; part 2 runs these same files.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -56,6 +56,8 @@ export async function buildConfig(
 ): Promise<Bundle> {
   // Absolute: wrangler reads a relative --outdir from the config file's folder.
   const dir = resolve(outRoot, 'bundles', `${worker.replace(/\W+/g, '-')}${minified ? '.min' : ''}`);
+  // Empty first: the entry is found as the folder's one .js file, and another build's would do.
+  rmSync(dir, { recursive: true, force: true });
   const args = [
     WRANGLER,
     'deploy',
