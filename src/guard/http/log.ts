@@ -48,10 +48,19 @@ export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
   console[level](line);
 }
 
+/** Ids where there is no cf-ray: a random prefix drawn once per isolate, then a count. */
+let isolatePrefix: string | undefined;
+let issued = 0;
+
 /**
  * What ties a client's error answer to its log line: the cf-ray Cloudflare puts on
- * every request, or, where there is none (wrangler dev, bare workerd), a fresh id.
+ * every request, or, where there is none (wrangler dev, bare workerd), an id unique
+ * to this isolate's prefix and count: one random draw per isolate, not per refusal.
  */
 export function correlationId(headers: Headers): string {
-  return headers.get('cf-ray') ?? crypto.randomUUID();
+  const ray = headers.get('cf-ray');
+  if (ray !== null) return ray;
+  isolatePrefix ??= crypto.randomUUID().slice(0, 13);
+  issued++;
+  return `${isolatePrefix}-${issued.toString(36)}`;
 }
