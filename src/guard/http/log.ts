@@ -29,23 +29,26 @@ export function logs(threshold: LogLevel, level: DecisionLog['level']): boolean 
 
 export function logDecision(threshold: LogLevel, entry: DecisionLog): void {
   if (!logs(threshold, entry.level)) return;
-  const { level, decision, status, method, path, route, allow, detail, ray, sample } = entry;
-  // A fixed field order: what happened first, why last, so `wrangler tail` lines read alike.
-  const line = JSON.stringify({
-    source: 'method-guard',
-    level,
-    decision,
-    status,
-    method,
-    path,
-    route,
-    allow,
-    detail,
-    ray,
-    sample,
-  });
   // Workers Logs takes an entry's level from the console method.
-  console[level](line);
+  console[entry.level](logLine(entry));
+}
+
+const text = JSON.stringify;
+
+/**
+ * The entry as one JSON object: a fixed field order (what happened first, why
+ * last, so `wrangler tail` lines read alike), unset fields left out. Written as
+ * text, each value escaped by JSON.stringify: no object is built per line.
+ */
+export function logLine(entry: DecisionLog): string {
+  const { level, decision, status, method, path, route, allow, detail, ray, sample } = entry;
+  let line = `{"source":"method-guard","level":"${level}","decision":${text(decision)},"status":${status},"method":${text(method)},"path":${text(path)}`;
+  if (route !== undefined) line += `,"route":${text(route)}`;
+  if (allow !== undefined) line += `,"allow":${text(allow)}`;
+  if (detail !== undefined) line += `,"detail":${text(detail)}`;
+  if (ray !== undefined) line += `,"ray":${text(ray)}`;
+  if (sample !== undefined) line += `,"sample":${text(sample)}`;
+  return `${line}}`;
 }
 
 /** Ids where there is no cf-ray: a random prefix drawn once per isolate, then a count. */
